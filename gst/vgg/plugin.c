@@ -8,6 +8,7 @@
 
 #include <gst/gst.h>
 
+#include "vggclassify.h"
 #include "vggtiler.h"
 
 static gboolean
@@ -16,6 +17,7 @@ plugin_init (GstPlugin *plugin)
   gboolean ret = FALSE;
 
   ret |= GST_ELEMENT_REGISTER (vggtiler, plugin);
+  ret |= GST_ELEMENT_REGISTER (vggclassify, plugin);
   return ret;
 }
 

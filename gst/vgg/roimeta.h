@@ -2,15 +2,16 @@
  * Copyright (C) 2026 gst-vgg authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * The metadata contract (DESIGN.md section 3) in one place: every ROI and
- * parameter structure that gst-vgg writes or reads goes through here.
+ * The metadata contract (DESIGN.md section 3) in one place: every ROI,
+ * parameter structure and bus message that gst-vgg writes or reads is made
+ * here.
  */
 #pragma once
 
 #include <gst/gst.h>
 #include <gst/video/video.h>
 
-G_BEGIN_DECLS
+#include "engine/classifier.h"
 
 #define VGG_ROI_TYPE_TILE "tile"
 #define VGG_ROI_TYPE_FRAME "frame"
@@ -28,4 +29,16 @@ GstVideoRegionOfInterestMeta *vgg_roi_add_tile (GstBuffer *buffer, gint id,
     gint parent_id, guint x, guint y, guint w, guint h, guint row, guint column,
     guint index);
 
-G_END_DECLS
+/* Adds @param (transfer full) to @meta, replacing a param of the same name. */
+void vgg_roi_set_param (
+    GstVideoRegionOfInterestMeta *meta, GstStructure *param);
+
+/* The "classification" param for one ROI's result. */
+GstStructure *vgg_classification_new (
+    const vgg::RoiResult &result, const vgg::Classifier &model, gboolean stale);
+
+/* The per-frame "vggclassify" element message structure; @roi_ids maps
+ * result indices to ROI ids. */
+GstStructure *vgg_frame_summary_new (const vgg::FrameSummary &summary,
+    const vgg::Classifier &model, const std::vector<gint> &roi_ids,
+    GstClockTime timestamp, guint64 frame, gboolean stale);

@@ -5,9 +5,9 @@
  * vggtiler: exact tile rectangles, metadata layout, passthrough of the
  * buffer itself, and property and caps changes while running.
  */
-#include <gst/check/gstcheck.h>
 #include <gst/check/gstharness.h>
-#include <gst/video/video.h>
+
+#include "../testutil.h"
 
 typedef struct
 {
@@ -77,19 +77,6 @@ tiler_harness (const gchar *format, gint width, gint height)
   return h;
 }
 
-static GstBuffer *
-video_buffer (const gchar *format, gint width, gint height)
-{
-  GstVideoInfo info;
-  GstBuffer *buf;
-
-  fail_unless (gst_video_info_set_format (
-      &info, gst_video_format_from_string (format), width, height));
-  buf = gst_buffer_new_allocate (NULL, info.size, NULL);
-  gst_buffer_memset (buf, 0, 0x5a, info.size);
-  return buf;
-}
-
 /* Pushes one frame through and returns the output's tiles. */
 static GArray *
 tiles_for (GstHarness *h, const gchar *format, gint width, gint height)
@@ -97,7 +84,8 @@ tiles_for (GstHarness *h, const gchar *format, gint width, gint height)
   GstBuffer *out;
   GArray *tiles;
 
-  out = gst_harness_push_and_pull (h, video_buffer (format, width, height));
+  out = gst_harness_push_and_pull (
+      h, test_video_buffer (format, width, height, 0x5a));
   fail_unless (out != NULL);
   tiles = collect_tiles (out);
   gst_buffer_unref (out);
@@ -261,12 +249,6 @@ GST_START_TEST (test_grid_7680x4320_exact)
 
 GST_END_TEST;
 
-static GstMessage *
-pop_message (GstBus *bus, GstMessageType type)
-{
-  return gst_bus_pop_filtered (bus, type);
-}
-
 GST_START_TEST (test_small_frame_fewer_tiles_and_warning)
 {
   static const Rect one[] = {{0, 0, 1, 1}};
@@ -281,7 +263,7 @@ GST_START_TEST (test_small_frame_fewer_tiles_and_warning)
   tiles = tiles_for (h, "RGB", 1, 1);
   assert_tiles (tiles, one, 1);
   g_array_unref (tiles);
-  msg = pop_message (bus, GST_MESSAGE_WARNING);
+  msg = gst_bus_pop_filtered (bus, GST_MESSAGE_WARNING);
   fail_unless (msg != NULL);
   gst_message_parse_warning (msg, &err, NULL);
   fail_unless (strstr (err->message, "too small for a 2x2 grid") != NULL, "%s",
@@ -292,7 +274,7 @@ GST_START_TEST (test_small_frame_fewer_tiles_and_warning)
   /* Warned once, not on every frame. */
   tiles = tiles_for (h, "RGB", 1, 1);
   g_array_unref (tiles);
-  fail_unless (pop_message (bus, GST_MESSAGE_WARNING) == NULL);
+  fail_unless (gst_bus_pop_filtered (bus, GST_MESSAGE_WARNING) == NULL);
 
   /* 3x2 with a 4x4 grid: three columns of one pixel, two rows of one. */
   g_object_set (h->element, "rows", 4, "columns", 4, NULL);
@@ -309,7 +291,7 @@ GST_START_TEST (test_small_frame_fewer_tiles_and_warning)
     }
   }
   g_array_unref (tiles);
-  msg = pop_message (bus, GST_MESSAGE_WARNING);
+  msg = gst_bus_pop_filtered (bus, GST_MESSAGE_WARNING);
   fail_unless (msg != NULL);
   gst_message_unref (msg);
 
@@ -390,20 +372,16 @@ GST_START_TEST (test_fixed_size_too_many_tiles_is_an_error)
 {
   GstHarness *h = tiler_harness ("GRAY8", 7680, 4320);
   GstBus *bus = gst_bus_new ();
-  GstMessage *msg;
-  GError *err = NULL;
+  gchar *text;
 
   gst_element_set_bus (h->element, bus);
   g_object_set (h->element, "tile-width", 8, NULL);
   fail_unless_equals_int (
-      gst_harness_push (h, video_buffer ("GRAY8", 7680, 4320)), GST_FLOW_ERROR);
-  msg = pop_message (bus, GST_MESSAGE_ERROR);
-  fail_unless (msg != NULL);
-  gst_message_parse_error (msg, &err, NULL);
-  fail_unless (strstr (err->message, "more than 4096 tiles") != NULL, "%s",
-      err->message);
-  g_error_free (err);
-  gst_message_unref (msg);
+      gst_harness_push (h, test_video_buffer ("GRAY8", 7680, 4320, 0x5a)),
+      GST_FLOW_ERROR);
+  text = test_pop_error (bus);
+  fail_unless (text && strstr (text, "more than 4096 tiles"), "%s", text);
+  g_free (text);
   gst_element_set_bus (h->element, NULL);
   gst_object_unref (bus);
   gst_harness_teardown (h);
@@ -475,7 +453,8 @@ GST_START_TEST (test_full_frame_roi)
   GArray *rois;
   guint i;
 
-  out = gst_harness_push_and_pull (h, video_buffer ("RGB", 320, 240));
+  out = gst_harness_push_and_pull (
+      h, test_video_buffer ("RGB", 320, 240, 0x5a));
   rois = collect_rois (out);
   fail_unless_equals_int (rois->len, 5);
   {
@@ -502,7 +481,8 @@ GST_START_TEST (test_full_frame_roi)
   gst_buffer_unref (out);
 
   g_object_set (h->element, "include-full-frame", FALSE, NULL);
-  out = gst_harness_push_and_pull (h, video_buffer ("RGB", 320, 240));
+  out = gst_harness_push_and_pull (
+      h, test_video_buffer ("RGB", 320, 240, 0x5a));
   rois = collect_rois (out);
   fail_unless_equals_int (rois->len, 4);
   for (i = 0; i < 4; i++) {
@@ -519,7 +499,7 @@ GST_END_TEST;
 GST_START_TEST (test_existing_rois_kept)
 {
   GstHarness *h = tiler_harness ("RGB", 320, 240);
-  GstBuffer *in = video_buffer ("RGB", 320, 240), *out;
+  GstBuffer *in = test_video_buffer ("RGB", 320, 240, 0x5a), *out;
   GstVideoRegionOfInterestMeta *face;
   GArray *rois;
   guint i;
@@ -603,7 +583,7 @@ GST_END_TEST;
 GST_START_TEST (test_buffer_passes_through_unmodified)
 {
   GstHarness *h = tiler_harness ("BGRx", 64, 48);
-  GstBuffer *in = video_buffer ("BGRx", 64, 48), *out;
+  GstBuffer *in = test_video_buffer ("BGRx", 64, 48, 0x5a), *out;
   GstMemory *mem = gst_buffer_peek_memory (in, 0);
   GstMapInfo map_in, map_out;
   guint8 *copy;
@@ -647,7 +627,7 @@ GST_START_TEST (test_shared_buffer_keeps_its_memory)
   /* A buffer that is not writable gets a new GstBuffer for the meta but the
    * same memory: no pixel is copied. */
   GstHarness *h = tiler_harness ("RGB", 32, 32);
-  GstBuffer *in = video_buffer ("RGB", 32, 32), *out;
+  GstBuffer *in = test_video_buffer ("RGB", 32, 32, 0x5a), *out;
   GstMemory *mem = gst_buffer_peek_memory (in, 0);
 
   gst_buffer_ref (in);

@@ -1,0 +1,100 @@
+/* gst-vgg
+ * Copyright (C) 2026 gst-vgg authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "classgroups.h"
+#include "error.h"
+
+#include <algorithm>
+#include <cctype>
+#include <set>
+#include <sstream>
+
+namespace vgg {
+
+namespace {
+
+/* Names that would clash with the "classification" fields. */
+const std::set<std::string> kReserved = {"label", "label_id", "confidence",
+    "top_ids", "top_labels", "top_scores", "wnid", "model", "stale"};
+
+bool
+valid_group_name (const std::string &s)
+{
+  if (s.empty () || s.size () > 64 || !std::isalpha ((unsigned char) s[0]))
+    return false;
+  return std::all_of (s.begin (), s.end (), [] (char c) {
+    return std::isalnum ((unsigned char) c) || c == '-' || c == '_';
+  });
+}
+
+std::string
+strip (std::string s)
+{
+  size_t hash = s.find ('#');
+  if (hash != std::string::npos)
+    s.erase (hash);
+  size_t a = s.find_first_not_of (" \t\r");
+  if (a == std::string::npos)
+    return "";
+  size_t b = s.find_last_not_of (" \t\r");
+  return s.substr (a, b - a + 1);
+}
+
+} // namespace
+
+std::vector<ClassGroup>
+parse_class_groups (const std::string &text, const std::string &source,
+    const std::vector<Label> &labels)
+{
+  std::vector<ClassGroup> groups;
+  std::istringstream in (text);
+  std::string line;
+  int lineno = 0;
+
+  if (text.find ('\0') != std::string::npos)
+    throw Error ("class-groups file \"" + source + "\" is not text");
+
+  while (std::getline (in, line)) {
+    lineno++;
+    std::string where = "class-groups file \"" + source + "\" line "
+        + std::to_string (lineno);
+    std::string t = strip (line);
+    if (t.empty ())
+      continue;
+    if (t.front () == '[') {
+      if (t.back () != ']')
+        throw Error (where + ": expected \"[group]\"");
+      std::string name = t.substr (1, t.size () - 2);
+      if (!valid_group_name (name) || kReserved.count (name))
+        throw Error (where + ": \"" + name
+            + "\" is not a valid group name (a letter, then letters, digits, "
+              "'-' or '_'; not a classification field)");
+      for (const ClassGroup &g : groups)
+        if (g.name == name)
+          throw Error (where + ": group \"" + name + "\" appears twice");
+      groups.push_back ({name, {}});
+      continue;
+    }
+    if (groups.empty ())
+      throw Error (where + ": \"" + t + "\" comes before any [group]");
+    int id;
+    try {
+      id = find_label (labels, t);
+    } catch (const Error &e) {
+      throw Error (where + ": " + e.what ());
+    }
+    if (id < 0)
+      throw Error (where + ": \"" + t + "\" is not a class of the model");
+    std::vector<int> &ids = groups.back ().class_ids;
+    if (std::find (ids.begin (), ids.end (), id) == ids.end ())
+      ids.push_back (id);
+  }
+  for (const ClassGroup &g : groups)
+    if (g.class_ids.empty ())
+      throw Error ("class-groups file \"" + source + "\": group \"" + g.name
+          + "\" has no classes");
+  return groups;
+}
+
+} // namespace vgg

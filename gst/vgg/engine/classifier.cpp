@@ -1,0 +1,398 @@
+/* gst-vgg
+ * Copyright (C) 2026 gst-vgg authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "classifier.h"
+#include "preprocess.h"
+
+#include <torch/script.h>
+#include <torch/cuda.h>
+#include <ATen/Parallel.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <optional>
+
+namespace vgg {
+
+namespace {
+
+std::string
+basename_no_ext (const std::string &path)
+{
+  size_t slash = path.find_last_of ('/');
+  std::string base
+      = slash == std::string::npos ? path : path.substr (slash + 1);
+  size_t dot = base.find_last_of ('.');
+  return dot == std::string::npos || dot == 0 ? base : base.substr (0, dot);
+}
+
+std::string
+dirname (const std::string &path)
+{
+  size_t slash = path.find_last_of ('/');
+  return slash == std::string::npos ? "." : path.substr (0, slash);
+}
+
+bool
+file_exists (const std::string &path)
+{
+  return std::ifstream (path).good ();
+}
+
+/* The first line of a LibTorch error, without its C++ backtrace. */
+std::string
+torch_message (const c10::Error &e)
+{
+  std::string msg = e.what_without_backtrace ();
+  size_t nl = msg.find ('\n');
+  return nl == std::string::npos ? msg : msg.substr (0, nl);
+}
+
+torch::Device
+parse_device (const std::string &name)
+{
+  if (name == "auto" || name.empty ())
+    return torch::cuda::is_available () ? torch::Device (torch::kCUDA, 0)
+                                        : torch::Device (torch::kCPU);
+  if (name == "cpu")
+    return torch::kCPU;
+  if (name == "cuda" || name.rfind ("cuda:", 0) == 0) {
+    int index = 0;
+    if (name.size () > 5) {
+      std::string n = name.substr (5);
+      if (n.empty () || n.size () > 3
+          || n.find_first_not_of ("0123456789") != std::string::npos)
+        throw Error ("device \"" + name + "\" is not cuda:N");
+      index = std::stoi (n);
+    }
+    if (!torch::cuda::is_available ())
+      throw Error ("device=" + name
+          + " but CUDA is not available (this LibTorch was built without it, "
+            "or no GPU was found); use device=auto to run on the CPU");
+    if (index >= (int) torch::cuda::device_count ())
+      throw Error ("device=" + name + " but only "
+          + std::to_string (torch::cuda::device_count ())
+          + " CUDA device(s) exist");
+    return torch::Device (torch::kCUDA, index);
+  }
+  throw Error ("device \"" + name + "\" is not one of auto, cpu, cuda, cuda:N");
+}
+
+torch::Dtype
+to_dtype (Precision p)
+{
+  switch (p) {
+    case Precision::FP16:
+      return torch::kHalf;
+    case Precision::BF16:
+      return torch::kBFloat16;
+    default:
+      return torch::kFloat;
+  }
+}
+
+} // namespace
+
+struct Classifier::Impl
+{
+  ClassifierOptions opts;
+  ModelConfig config;
+  torch::Device device = torch::kCPU;
+  torch::Dtype dtype = torch::kFloat;
+  torch::jit::Module module;
+  std::vector<Label> labels;
+  std::vector<ClassGroup> groups;
+  torch::Tensor group_matrix; /* [classes, groups] of 0/1, or undefined */
+  std::optional<Preprocessor> pre;
+  int num_classes = 0;
+
+  void log (LogLevel level, const std::string &msg) const
+  {
+    if (opts.log)
+      opts.log (level, msg);
+  }
+
+  void load_config ();
+  void load_module ();
+  void probe ();
+  void load_labels ();
+  void load_groups ();
+  torch::Tensor forward (const torch::Tensor &x);
+};
+
+void
+Classifier::Impl::load_config ()
+{
+  const std::string sidecar = sidecar_path (opts.model_path);
+  if (file_exists (sidecar)) {
+    config = parse_model_config (
+        read_text_file (sidecar, "model sidecar"), sidecar, dirname (sidecar));
+    for (const std::string &w : config.warnings)
+      log (LogLevel::Warning, "model sidecar \"" + sidecar + "\": " + w);
+  } else {
+    log (LogLevel::Info,
+        "no sidecar \"" + sidecar
+            + "\": 224x224 input, torchvision preprocessing");
+  }
+  if (config.name.empty ())
+    config.name = basename_no_ext (opts.model_path);
+  config.input = apply_preset (config.input, opts.preset);
+}
+
+void
+Classifier::Impl::load_module ()
+{
+  const std::string &path = opts.model_path;
+  if (path.empty ())
+    throw Error ("no model given: set the model property to a TorchScript "
+                 "file (see models/export-vgg16)");
+  {
+    std::ifstream probe_file (path, std::ios::binary);
+    if (!probe_file)
+      throw Error (
+          "cannot read model \"" + path + "\": " + std::strerror (errno));
+  }
+  try {
+    module = torch::jit::load (path, device);
+  } catch (const c10::Error &e) {
+    throw Error ("\"" + path
+        + "\" is not a TorchScript model (save one with torch.jit.save): "
+        + torch_message (e));
+  } catch (const std::exception &e) {
+    throw Error ("\"" + path + "\" is not a TorchScript model: " + e.what ());
+  }
+  module.eval ();
+  /* Inference only: no weight gradients, ever. */
+  for (at::Tensor p : module.parameters ())
+    p.requires_grad_ (false);
+  if (dtype != torch::kFloat)
+    module.to (dtype);
+}
+
+torch::Tensor
+Classifier::Impl::forward (const torch::Tensor &x)
+{
+  torch::jit::IValue out = module.forward ({x});
+  if (!out.isTensor ())
+    throw Error ("model \"" + opts.model_path
+        + "\" does not return a tensor of class scores");
+  return out.toTensor ();
+}
+
+void
+Classifier::Impl::probe ()
+{
+  const InputSpec &in = config.input;
+  torch::Tensor out;
+  try {
+    torch::NoGradGuard no_grad;
+    out = forward (torch::zeros ({1, 3, in.height, in.width},
+        torch::TensorOptions ().dtype (dtype).device (device)));
+  } catch (const c10::Error &e) {
+    throw Error ("model \"" + opts.model_path + "\" fails on a 1x3x"
+        + std::to_string (in.height) + "x" + std::to_string (in.width)
+        + " input: " + torch_message (e));
+  }
+  if (out.dim () != 2 || out.size (0) != 1 || out.size (1) < 1)
+    throw Error ("model \"" + opts.model_path + "\" returns a tensor of shape "
+        + c10::str (out.sizes ()) + ", expected [batch, classes]");
+  num_classes = out.size (1);
+}
+
+void
+Classifier::Impl::load_labels ()
+{
+  std::string path
+      = opts.labels_path.empty () ? config.labels_path : opts.labels_path;
+  if (!path.empty ()) {
+    labels = parse_labels (read_text_file (path, "labels file"), path);
+    if ((int) labels.size () != num_classes)
+      throw Error ("model \"" + opts.model_path + "\" outputs "
+          + std::to_string (num_classes) + " classes but labels file \"" + path
+          + "\" has " + std::to_string (labels.size ()));
+  } else if (num_classes == 1000 && !opts.default_labels_text.empty ()) {
+    labels = parse_labels (opts.default_labels_text, "ImageNet labels");
+  } else {
+    labels = numbered_labels (num_classes);
+  }
+}
+
+void
+Classifier::Impl::load_groups ()
+{
+  if (!opts.class_groups_path.empty ()) {
+    groups = parse_class_groups (
+        read_text_file (opts.class_groups_path, "class-groups file"),
+        opts.class_groups_path, labels);
+  } else if (!opts.default_class_groups_text.empty () && num_classes == 1000) {
+    try {
+      groups = parse_class_groups (
+          opts.default_class_groups_text, "default class groups", labels);
+    } catch (const Error &e) {
+      log (LogLevel::Info,
+          std::string ("the default class groups do not "
+                       "apply to this model's labels: ")
+              + e.what ());
+      groups.clear ();
+    }
+  }
+  if (groups.empty ())
+    return;
+  group_matrix = torch::zeros ({num_classes, (int64_t) groups.size ()});
+  for (size_t g = 0; g < groups.size (); g++)
+    for (int id : groups[g].class_ids)
+      group_matrix[id][g] = 1.0f;
+  group_matrix = group_matrix.to (device);
+}
+
+Classifier::Classifier (const ClassifierOptions &options)
+    : impl_ (std::make_unique<Impl> ())
+{
+  Impl &d = *impl_;
+  d.opts = options;
+  if (options.threads > 0)
+    at::set_num_threads (options.threads);
+  d.device = parse_device (options.device);
+  d.dtype = to_dtype (options.precision);
+  if (d.device.is_cpu () && options.precision == Precision::FP16)
+    throw Error ("precision=fp16 needs a CUDA device; use fp32 or bf16 on "
+                 "the CPU");
+  d.load_config ();
+  d.load_module ();
+  d.probe ();
+  d.load_labels ();
+  d.load_groups ();
+  d.pre.emplace (d.config.input, d.device);
+  d.log (LogLevel::Info,
+      "model \"" + d.config.name + "\": " + std::to_string (d.num_classes)
+          + " classes, " + std::to_string (d.groups.size ())
+          + " class groups, on " + d.device.str ());
+}
+
+Classifier::~Classifier () = default;
+
+std::vector<std::vector<RoiResult>>
+Classifier::classify (
+    const std::vector<FrameRois> &frames, const RunOptions &options)
+{
+  Impl &d = *impl_;
+  std::vector<std::vector<RoiResult>> results (frames.size ());
+  const int k = std::max (1, std::min (options.top_k, d.num_classes));
+  const int64_t batch = std::max (1, options.batch_size);
+  const int64_t n_groups = d.groups.size ();
+
+  torch::NoGradGuard no_grad;
+  std::vector<torch::Tensor> inputs;
+  for (const FrameRois &f : frames)
+    if (!f.rois.empty ())
+      inputs.push_back (d.pre->run (f.frame, f.rois, options.interpolation));
+  if (inputs.empty ())
+    return results;
+
+  /* Per region: k scores, k ids, the group sums; packed in one tensor so
+   * that a single copy brings everything back to the host. */
+  torch::Tensor x = torch::cat (inputs).to (d.dtype);
+  std::vector<torch::Tensor> packed;
+  try {
+    for (int64_t start = 0; start < x.size (0); start += batch) {
+      torch::Tensor logits = d.forward (
+          x.narrow (0, start, std::min (batch, x.size (0) - start)));
+      torch::Tensor probs = torch::softmax (logits.to (torch::kFloat), 1);
+      auto [top_scores, top_ids] = probs.topk (k, 1);
+      std::vector<torch::Tensor> parts
+          = {top_scores, top_ids.to (torch::kFloat)};
+      if (n_groups)
+        parts.push_back (probs.mm (d.group_matrix));
+      packed.push_back (torch::cat (parts, 1));
+    }
+  } catch (const c10::Error &e) {
+    throw Error ("inference failed: " + torch_message (e));
+  }
+  torch::Tensor host = torch::cat (packed).cpu ().contiguous ();
+  const float *p = host.data_ptr<float> ();
+  const int64_t row = host.size (1);
+
+  int64_t i = 0;
+  for (size_t f = 0; f < frames.size (); f++) {
+    for (size_t r = 0; r < frames[f].rois.size (); r++, i++) {
+      const float *v = p + i * row;
+      RoiResult res;
+      res.top_scores.assign (v, v + k);
+      for (int j = 0; j < k; j++)
+        res.top_ids.push_back ((int) v[k + j]);
+      res.group_scores.assign (v + 2 * k, v + 2 * k + n_groups);
+      results[f].push_back (std::move (res));
+    }
+  }
+  return results;
+}
+
+const std::string &
+Classifier::name () const
+{
+  return impl_->config.name;
+}
+
+const std::vector<Label> &
+Classifier::labels () const
+{
+  return impl_->labels;
+}
+
+const std::vector<ClassGroup> &
+Classifier::groups () const
+{
+  return impl_->groups;
+}
+
+const InputSpec &
+Classifier::input () const
+{
+  return impl_->config.input;
+}
+
+std::string
+Classifier::device () const
+{
+  return impl_->device.str ();
+}
+
+int
+Classifier::num_classes () const
+{
+  return impl_->num_classes;
+}
+
+FrameSummary
+summarize (const std::vector<RoiResult> &results,
+    const std::vector<ClassGroup> &groups, float group_threshold)
+{
+  FrameSummary s;
+  for (size_t i = 0; i < results.size (); i++) {
+    const RoiResult &r = results[i];
+    if (!r.top_scores.empty ()
+        && (s.best_roi < 0 || r.top_scores[0] > s.score)) {
+      s.best_roi = i;
+      s.label_id = r.top_ids[0];
+      s.score = r.top_scores[0];
+    }
+  }
+  for (size_t g = 0; g < groups.size (); g++) {
+    GroupSummary gs;
+    gs.name = groups[g].name;
+    for (size_t i = 0; i < results.size (); i++) {
+      if (g < results[i].group_scores.size ()
+          && (gs.roi < 0 || results[i].group_scores[g] > gs.score)) {
+        gs.roi = i;
+        gs.score = results[i].group_scores[g];
+      }
+    }
+    gs.present = gs.roi >= 0 && gs.score >= group_threshold;
+    s.groups.push_back (gs);
+  }
+  return s;
+}
+
+} // namespace vgg

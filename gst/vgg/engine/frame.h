@@ -1,0 +1,63 @@
+/* gst-vgg
+ * Copyright (C) 2026 gst-vgg authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * How the engine sees a video frame: packed 8-bit pixels in memory that it
+ * does not own, and the regions to classify.
+ */
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace vgg {
+
+struct Rect
+{
+  int x = 0, y = 0, width = 0, height = 0;
+  bool operator== (const Rect &o) const
+  {
+    return x == o.x && y == o.y && width == o.width && height == o.height;
+  }
+};
+
+/* Byte layout of one packed pixel, e.g. BGRx: stride 4, R at 2, G 1, B 0. */
+struct PixelLayout
+{
+  int pixel_stride = 3;
+  int offset_r = 0, offset_g = 1, offset_b = 2;
+  bool operator== (const PixelLayout &o) const
+  {
+    return pixel_stride == o.pixel_stride && offset_r == o.offset_r
+        && offset_g == o.offset_g && offset_b == o.offset_b;
+  }
+};
+
+struct Frame
+{
+  const uint8_t *data = nullptr;
+  size_t size = 0; /* bytes readable from data */
+  int width = 0, height = 0;
+  int stride = 0; /* bytes from one row to the next */
+  PixelLayout layout;
+};
+
+/* One frame and the regions of it to classify (each within the frame). */
+struct FrameRois
+{
+  Frame frame;
+  std::vector<Rect> rois;
+};
+
+enum class Interpolation
+{
+  /* torch.nn.functional.interpolate(mode="bilinear", align_corners=False)
+   * on the cropped region: half-pixel centres, no antialiasing. */
+  Bilinear,
+  /* interpolate(mode="nearest-exact"): the pixel whose centre is nearest,
+   * like PIL and Keras' load_img. */
+  Nearest,
+};
+
+} // namespace vgg

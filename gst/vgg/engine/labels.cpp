@@ -1,0 +1,141 @@
+/* gst-vgg
+ * Copyright (C) 2026 gst-vgg authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "labels.h"
+#include "error.h"
+
+#include <cctype>
+#include <sstream>
+
+namespace vgg {
+
+namespace {
+
+std::string
+trim (const std::string &s)
+{
+  size_t a = 0, b = s.size ();
+  while (a < b && std::isspace ((unsigned char) s[a]))
+    a++;
+  while (b > a && std::isspace ((unsigned char) s[b - 1]))
+    b--;
+  return s.substr (a, b - a);
+}
+
+std::vector<std::string>
+split (const std::string &s, char sep)
+{
+  std::vector<std::string> parts;
+  std::string part;
+  std::istringstream in (s);
+  while (std::getline (in, part, sep))
+    parts.push_back (part);
+  if (!s.empty () && s.back () == sep)
+    parts.push_back ("");
+  return parts;
+}
+
+bool
+is_decimal (const std::string &s)
+{
+  if (s.empty () || s.size () > 9)
+    return false;
+  for (char c : s)
+    if (!std::isdigit ((unsigned char) c))
+      return false;
+  return true;
+}
+
+} // namespace
+
+std::vector<Label>
+parse_labels (const std::string &text, const std::string &source)
+{
+  std::vector<Label> labels;
+  std::istringstream in (text);
+  std::string line;
+  int lineno = 0;
+  bool tsv = text.find ('\t') != std::string::npos;
+
+  if (text.find ('\0') != std::string::npos)
+    throw Error ("labels file \"" + source + "\" is not text");
+
+  while (std::getline (in, line)) {
+    lineno++;
+    if (!line.empty () && line.back () == '\r')
+      line.pop_back ();
+    auto where = [&] () {
+      return "labels file \"" + source + "\" line " + std::to_string (lineno);
+    };
+    if (tsv) {
+      std::string t = trim (line);
+      if (t.empty () || t[0] == '#')
+        continue;
+      auto f = split (line, '\t');
+      if (f.size () < 3 || f.size () > 4)
+        throw Error (where ()
+            + ": expected index, WordNet id, name and display name separated "
+              "by tabs");
+      if (!is_decimal (trim (f[0]))
+          || std::stoi (trim (f[0])) != (int) labels.size ())
+        throw Error (where () + ": expected index "
+            + std::to_string (labels.size ()) + ", found \"" + f[0] + "\"");
+      Label l{trim (f[2]), trim (f[1]), trim (f.size () > 3 ? f[3] : f[2])};
+      if (l.name.empty ())
+        throw Error (where () + ": empty name");
+      labels.push_back (l);
+    } else {
+      /* One label per line; blank lines are labels too would shift every
+       * index, so only trailing blank lines are allowed. */
+      std::string t = trim (line);
+      labels.push_back ({t, "", t});
+    }
+  }
+  if (!tsv) {
+    while (!labels.empty () && labels.back ().name.empty ())
+      labels.pop_back ();
+    for (size_t i = 0; i < labels.size (); i++)
+      if (labels[i].name.empty ())
+        throw Error ("labels file \"" + source + "\" line "
+            + std::to_string (i + 1) + ": empty label");
+  }
+  if (labels.empty ())
+    throw Error ("labels file \"" + source + "\" has no labels");
+  return labels;
+}
+
+std::vector<Label>
+numbered_labels (int count)
+{
+  std::vector<Label> labels;
+  for (int i = 0; i < count; i++) {
+    std::string name = "class " + std::to_string (i);
+    labels.push_back ({name, "", name});
+  }
+  return labels;
+}
+
+int
+find_label (const std::vector<Label> &labels, const std::string &key)
+{
+  if (is_decimal (key)) {
+    int i = std::stoi (key);
+    return i < (int) labels.size () ? i : -1;
+  }
+  int found = -1;
+  for (size_t i = 0; i < labels.size (); i++) {
+    const Label &l = labels[i];
+    if (l.wnid == key)
+      return i;
+    if (l.name == key || l.display == key) {
+      if (found >= 0 && found != (int) i)
+        throw Error ("\"" + key + "\" names classes " + std::to_string (found)
+            + " and " + std::to_string (i) + "; use the WordNet id or index");
+      found = i;
+    }
+  }
+  return found;
+}
+
+} // namespace vgg

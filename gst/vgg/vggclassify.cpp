@@ -1,0 +1,737 @@
+/* gst-vgg
+ * Copyright (C) 2026 gst-vgg authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+/**
+ * SECTION:element-vggclassify
+ * @title: vggclassify
+ *
+ * Classifies regions of each frame with a TorchScript image classifier
+ * (VGG16 by default) on the CPU or a CUDA GPU, all regions of a frame in one
+ * batch. Regions are the #GstVideoRegionOfInterestMeta of the selected
+ * types (from vggtiler, or any other element); a frame without any is
+ * classified whole and gets a "frame" ROI. Each region gets a
+ * "classification" param with the top-k predictions and the summed
+ * probability of each class group, and per frame an element message named
+ * "vggclassify" says which groups are present.
+ *
+ * ## Example launch line
+ * |[
+ * gst-launch-1.0 -m videotestsrc ! videoconvert ! vggtiler \
+ *     ! vggclassify model=models/vgg16.pt ! fakesink
+ * ]|
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "vggclassify.h"
+#include "roimeta.h"
+#include "engine/classifier.h"
+
+#include <gio/gio.h>
+
+#include <algorithm>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+GST_DEBUG_CATEGORY_STATIC (gst_vgg_classify_debug);
+#define GST_CAT_DEFAULT gst_vgg_classify_debug
+
+#define DEFAULT_DEVICE "auto"
+#define DEFAULT_PRECISION vgg::Precision::FP32
+#define DEFAULT_BATCH_SIZE 16
+#define DEFAULT_TOP_K 5
+#define DEFAULT_PREPROCESS vgg::Preset::Auto
+#define DEFAULT_INTERPOLATION vgg::Interpolation::Bilinear
+#define DEFAULT_ROI_TYPES "tile,frame"
+#define DEFAULT_INFERENCE_INTERVAL 1
+#define DEFAULT_GROUP_THRESHOLD 0.25
+#define DEFAULT_POST_MESSAGES TRUE
+#define DEFAULT_THREADS 0
+
+enum
+{
+  PROP_0,
+  PROP_MODEL,
+  PROP_LABELS,
+  PROP_DEVICE,
+  PROP_PRECISION,
+  PROP_BATCH_SIZE,
+  PROP_TOP_K,
+  PROP_PREPROCESS,
+  PROP_INTERPOLATION,
+  PROP_ROI_TYPES,
+  PROP_INFERENCE_INTERVAL,
+  PROP_CLASS_GROUPS,
+  PROP_GROUP_THRESHOLD,
+  PROP_POST_MESSAGES,
+  PROP_THREADS,
+};
+
+/* The roi_type quarks of a comma-separated list; empty for "*" (any). */
+static std::vector<GQuark>
+parse_roi_types (const std::string &list)
+{
+  std::vector<GQuark> quarks;
+  std::istringstream in (list);
+  std::string t;
+
+  while (std::getline (in, t, ',')) {
+    t.erase (0, t.find_first_not_of (' '));
+    t.erase (t.find_last_not_of (' ') + 1);
+    if (t == "*")
+      return {};
+    if (!t.empty ())
+      quarks.push_back (g_quark_from_string (t.c_str ()));
+  }
+  return quarks;
+}
+
+/* Properties; copied out under the object lock at start and per frame. */
+struct Settings
+{
+  std::string model, labels, class_groups, device = DEFAULT_DEVICE;
+  vgg::Precision precision = DEFAULT_PRECISION;
+  vgg::Preset preprocess = DEFAULT_PREPROCESS;
+  vgg::Interpolation interpolation = DEFAULT_INTERPOLATION;
+  std::string roi_types = DEFAULT_ROI_TYPES;
+  std::vector<GQuark> roi_quarks = parse_roi_types (DEFAULT_ROI_TYPES);
+  guint batch_size = DEFAULT_BATCH_SIZE, top_k = DEFAULT_TOP_K;
+  guint inference_interval = DEFAULT_INFERENCE_INTERVAL;
+  guint threads = DEFAULT_THREADS;
+  gdouble group_threshold = DEFAULT_GROUP_THRESHOLD;
+  gboolean post_messages = DEFAULT_POST_MESSAGES;
+};
+
+/* A region of the current frame: its meta and its rectangle in the frame. */
+struct Target
+{
+  GstVideoRegionOfInterestMeta *meta;
+  vgg::Rect rect;
+};
+
+/* Built in start(), dropped in stop(). */
+struct State
+{
+  std::unique_ptr<vgg::Classifier> engine;
+  vgg::PixelLayout layout;
+  guint64 frames = 0;
+  /* The last inference, for the frames in between with inference-interval:
+   * the regions' types and rectangles, and their classification params. */
+  std::vector<std::pair<GQuark, vgg::Rect>> last_layout;
+  std::vector<vgg::RoiResult> last_results;
+  std::vector<GstStructure *> last_params;
+
+  void clear_last ()
+  {
+    for (GstStructure *s : last_params)
+      gst_structure_free (s);
+    last_params.clear ();
+    last_results.clear ();
+    last_layout.clear ();
+  }
+  ~State () { clear_last (); }
+};
+
+struct _GstVggClassify
+{
+  GstVideoFilter parent;
+
+  Settings *settings;
+  State *state;
+};
+
+#define gst_vgg_classify_parent_class parent_class
+G_DEFINE_TYPE (GstVggClassify, gst_vgg_classify, GST_TYPE_VIDEO_FILTER);
+GST_ELEMENT_REGISTER_DEFINE (
+    vggclassify, "vggclassify", GST_RANK_NONE, GST_TYPE_VGG_CLASSIFY);
+
+#define FORMATS "{ RGB, BGR, RGBx, BGRx, xRGB, xBGR, RGBA, BGRA, ARGB, ABGR }"
+
+static GstStaticPadTemplate sink_template
+    = GST_STATIC_PAD_TEMPLATE ("sink", GST_PAD_SINK, GST_PAD_ALWAYS,
+        GST_STATIC_CAPS (GST_VIDEO_CAPS_MAKE (FORMATS)));
+static GstStaticPadTemplate src_template
+    = GST_STATIC_PAD_TEMPLATE ("src", GST_PAD_SRC, GST_PAD_ALWAYS,
+        GST_STATIC_CAPS (GST_VIDEO_CAPS_MAKE (FORMATS)));
+
+#define GST_TYPE_VGG_PRECISION (gst_vgg_precision_get_type ())
+static GType
+gst_vgg_precision_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+      {(gint) vgg::Precision::FP32, "32-bit float", "fp32"},
+      {(gint) vgg::Precision::FP16, "16-bit float (CUDA only)", "fp16"},
+      {(gint) vgg::Precision::BF16, "bfloat16", "bf16"},
+      {0, NULL, NULL},
+  };
+  if (g_once_init_enter (&type))
+    g_once_init_leave (
+        &type, g_enum_register_static ("GstVggPrecision", values));
+  return type;
+}
+
+#define GST_TYPE_VGG_PREPROCESS (gst_vgg_preprocess_get_type ())
+static GType
+gst_vgg_preprocess_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+      {(gint) vgg::Preset::Auto,
+          "As the model's sidecar says (torchvision "
+          "without one)",
+          "auto"},
+      {(gint) vgg::Preset::Torchvision, "RGB, x/255, ImageNet mean and std",
+          "torchvision"},
+      {(gint) vgg::Preset::Caffe,
+          "Keras VGG16 preprocess_input: BGR, 0..255, "
+          "mean subtracted",
+          "caffe"},
+      {0, NULL, NULL},
+  };
+  if (g_once_init_enter (&type))
+    g_once_init_leave (
+        &type, g_enum_register_static ("GstVggPreprocess", values));
+  return type;
+}
+
+#define GST_TYPE_VGG_INTERPOLATION (gst_vgg_interpolation_get_type ())
+static GType
+gst_vgg_interpolation_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+      {(gint) vgg::Interpolation::Bilinear,
+          "Bilinear, half-pixel centres, "
+          "no antialiasing (torch interpolate, align_corners=False)",
+          "bilinear"},
+      {(gint) vgg::Interpolation::Nearest,
+          "Nearest pixel centre (PIL and "
+          "Keras load_img)",
+          "nearest"},
+      {0, NULL, NULL},
+  };
+  if (g_once_init_enter (&type))
+    g_once_init_leave (
+        &type, g_enum_register_static ("GstVggInterpolation", values));
+  return type;
+}
+
+static std::string
+resource_text (const gchar *name)
+{
+  std::string path = std::string ("/org/gst-vgg/") + name;
+  GBytes *bytes = g_resources_lookup_data (
+      path.c_str (), G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+  std::string text;
+
+  if (bytes) {
+    gsize size;
+    const gchar *data = (const gchar *) g_bytes_get_data (bytes, &size);
+    text.assign (data, size);
+    g_bytes_unref (bytes);
+  }
+  return text;
+}
+
+static gboolean
+gst_vgg_classify_start (GstBaseTransform *trans)
+{
+  GstVggClassify *self = GST_VGG_CLASSIFY (trans);
+  vgg::ClassifierOptions opts;
+
+  GST_OBJECT_LOCK (self);
+  Settings s = *self->settings;
+  GST_OBJECT_UNLOCK (self);
+
+  opts.model_path = s.model;
+  opts.labels_path = s.labels;
+  opts.class_groups_path = s.class_groups;
+  opts.default_labels_text = resource_text ("imagenet-labels.tsv");
+  opts.default_class_groups_text = resource_text ("imagenet-class-groups.txt");
+  opts.device = s.device;
+  opts.precision = s.precision;
+  opts.preset = s.preprocess;
+  opts.threads = s.threads;
+  opts.log = [self] (vgg::LogLevel level, const std::string &msg) {
+    switch (level) {
+      case vgg::LogLevel::Error:
+        GST_ERROR_OBJECT (self, "%s", msg.c_str ());
+        break;
+      case vgg::LogLevel::Warning:
+        GST_WARNING_OBJECT (self, "%s", msg.c_str ());
+        break;
+      case vgg::LogLevel::Info:
+        GST_INFO_OBJECT (self, "%s", msg.c_str ());
+        break;
+      default:
+        GST_DEBUG_OBJECT (self, "%s", msg.c_str ());
+        break;
+    }
+  };
+
+  try {
+    self->state->engine = std::make_unique<vgg::Classifier> (opts);
+  } catch (const vgg::Error &e) {
+    GST_ELEMENT_ERROR (self, LIBRARY, SETTINGS, ("%s", e.what ()),
+        ("model=%s device=%s", s.model.c_str (), s.device.c_str ()));
+    return FALSE;
+  } catch (const std::exception &e) {
+    GST_ELEMENT_ERROR (self, LIBRARY, INIT,
+        ("cannot load model \"%s\": %s", s.model.c_str (), e.what ()), (NULL));
+    return FALSE;
+  }
+  self->state->frames = 0;
+  self->state->clear_last ();
+  return TRUE;
+}
+
+static gboolean
+gst_vgg_classify_stop (GstBaseTransform *trans)
+{
+  GstVggClassify *self = GST_VGG_CLASSIFY (trans);
+
+  self->state->engine.reset ();
+  self->state->clear_last ();
+  return TRUE;
+}
+
+static gboolean
+gst_vgg_classify_set_info (GstVideoFilter *filter, GstCaps *incaps,
+    GstVideoInfo *in_info, GstCaps *outcaps, GstVideoInfo *out_info)
+{
+  GstVggClassify *self = GST_VGG_CLASSIFY (filter);
+  const GstVideoFormatInfo *finfo = in_info->finfo;
+
+  if (GST_VIDEO_INFO_WIDTH (in_info) <= 0
+      || GST_VIDEO_INFO_HEIGHT (in_info) <= 0) {
+    GST_ELEMENT_ERROR (self, STREAM, FORMAT,
+        ("zero-size frames (%dx%d)", GST_VIDEO_INFO_WIDTH (in_info),
+            GST_VIDEO_INFO_HEIGHT (in_info)),
+        (NULL));
+    return FALSE;
+  }
+  if (!GST_VIDEO_FORMAT_INFO_IS_RGB (finfo)
+      || GST_VIDEO_FORMAT_INFO_N_PLANES (finfo) != 1
+      || GST_VIDEO_FORMAT_INFO_BITS (finfo) != 8) {
+    GST_ELEMENT_ERROR (self, STREAM, FORMAT,
+        ("unsupported format %s: "
+         "vggclassify takes packed 8-bit RGB (add videoconvert before it)",
+            GST_VIDEO_FORMAT_INFO_NAME (finfo)),
+        (NULL));
+    return FALSE;
+  }
+  self->state->layout.pixel_stride = GST_VIDEO_FORMAT_INFO_PSTRIDE (finfo, 0);
+  self->state->layout.offset_r = GST_VIDEO_FORMAT_INFO_POFFSET (finfo, 0);
+  self->state->layout.offset_g = GST_VIDEO_FORMAT_INFO_POFFSET (finfo, 1);
+  self->state->layout.offset_b = GST_VIDEO_FORMAT_INFO_POFFSET (finfo, 2);
+  self->state->clear_last ();
+  return TRUE;
+}
+
+/* The regions to classify, clamped to the frame; empty ones are skipped. */
+static std::vector<Target>
+collect_targets (GstVggClassify *self, GstBuffer *buf,
+    const std::vector<GQuark> &types, gint width, gint height, gboolean *any)
+{
+  std::vector<Target> targets;
+  gpointer iter = NULL;
+  GstMeta *m;
+
+  *any = FALSE;
+  while ((m = gst_buffer_iterate_meta_filtered (
+              buf, &iter, GST_VIDEO_REGION_OF_INTEREST_META_API_TYPE))) {
+    GstVideoRegionOfInterestMeta *roi = (GstVideoRegionOfInterestMeta *) m;
+    if (!types.empty ()
+        && std::find (types.begin (), types.end (), roi->roi_type)
+            == types.end ())
+      continue;
+    *any = TRUE;
+    gint64 x0 = MIN ((gint64) roi->x, width),
+           y0 = MIN ((gint64) roi->y, height);
+    gint64 x1 = MIN ((gint64) roi->x + roi->w, width);
+    gint64 y1 = MIN ((gint64) roi->y + roi->h, height);
+    if (x1 <= x0 || y1 <= y0) {
+      GST_DEBUG_OBJECT (self,
+          "skipping ROI %d (%ux%u at %u,%u): empty within "
+          "the %dx%d frame",
+          roi->id, roi->w, roi->h, roi->x, roi->y, width, height);
+      continue;
+    }
+    targets.push_back (
+        {roi, {(int) x0, (int) y0, (int) (x1 - x0), (int) (y1 - y0)}});
+  }
+  return targets;
+}
+
+/* Classifies @targets of @buf; the frame is only read (metadata only). */
+static GstFlowReturn
+run_engine (GstVggClassify *self, GstBuffer *buf,
+    const std::vector<Target> &targets, const Settings &s,
+    std::vector<vgg::RoiResult> &results)
+{
+  GstVideoFilter *filter = GST_VIDEO_FILTER (self);
+  GstVideoFrame frame;
+  vgg::FrameRois fr;
+  vgg::RunOptions run;
+
+  if (!gst_video_frame_map (&frame, &filter->in_info, buf, GST_MAP_READ)) {
+    GST_ELEMENT_ERROR (
+        self, STREAM, FAILED, (NULL), ("cannot map the frame for reading"));
+    return GST_FLOW_ERROR;
+  }
+  const guint8 *data = (const guint8 *) GST_VIDEO_FRAME_PLANE_DATA (&frame, 0);
+  fr.frame.data = data;
+  fr.frame.size = frame.map[0].size - (data - frame.map[0].data);
+  fr.frame.width = GST_VIDEO_FRAME_WIDTH (&frame);
+  fr.frame.height = GST_VIDEO_FRAME_HEIGHT (&frame);
+  fr.frame.stride = GST_VIDEO_FRAME_PLANE_STRIDE (&frame, 0);
+  fr.frame.layout = self->state->layout;
+  for (const Target &t : targets)
+    fr.rois.push_back (t.rect);
+
+  run.top_k = s.top_k;
+  run.batch_size = s.batch_size;
+  run.interpolation = s.interpolation;
+  try {
+    results = self->state->engine->classify ({fr}, run)[0];
+  } catch (const vgg::Error &e) {
+    gst_video_frame_unmap (&frame);
+    GST_ELEMENT_ERROR (self, STREAM, FAILED, ("%s", e.what ()), (NULL));
+    return GST_FLOW_ERROR;
+  }
+  gst_video_frame_unmap (&frame);
+  return GST_FLOW_OK;
+}
+
+static GstFlowReturn
+gst_vgg_classify_transform_ip (GstBaseTransform *trans, GstBuffer *buf)
+{
+  GstVggClassify *self = GST_VGG_CLASSIFY (trans);
+  GstVideoFilter *filter = GST_VIDEO_FILTER (trans);
+  State &st = *self->state;
+  gint width, height;
+  gboolean any, stale;
+  std::vector<Target> targets;
+  std::vector<std::pair<GQuark, vgg::Rect>> layout;
+  std::vector<gint> roi_ids;
+
+  if (G_UNLIKELY (!st.engine || !filter->negotiated)) {
+    GST_ELEMENT_ERROR (
+        self, CORE, NEGOTIATION, (NULL), ("not started or not negotiated"));
+    return GST_FLOW_NOT_NEGOTIATED;
+  }
+
+  GST_OBJECT_LOCK (self);
+  Settings s = *self->settings;
+  GST_OBJECT_UNLOCK (self);
+
+  width = GST_VIDEO_INFO_WIDTH (&filter->in_info);
+  height = GST_VIDEO_INFO_HEIGHT (&filter->in_info);
+  targets = collect_targets (self, buf, s.roi_quarks, width, height, &any);
+  if (!any) {
+    GstVideoRegionOfInterestMeta *meta
+        = vgg_roi_add_frame (buf, vgg_roi_next_id (buf), width, height);
+    targets.push_back ({meta, {0, 0, width, height}});
+  }
+  for (const Target &t : targets) {
+    layout.emplace_back (t.meta->roi_type, t.rect);
+    roi_ids.push_back (t.meta->id);
+  }
+
+  /* Between inferences, reuse the last results if the regions are the
+   * same ones. */
+  stale = s.inference_interval > 1 && st.frames % s.inference_interval != 0
+      && !st.last_params.empty () && layout == st.last_layout;
+  if (stale) {
+    for (size_t i = 0; i < targets.size (); i++) {
+      GstStructure *p = gst_structure_copy (st.last_params[i]);
+      gst_structure_set (p, "stale", G_TYPE_BOOLEAN, TRUE, NULL);
+      vgg_roi_set_param (targets[i].meta, p);
+    }
+  } else {
+    std::vector<vgg::RoiResult> results;
+    if (!targets.empty ()) {
+      GstFlowReturn ret = run_engine (self, buf, targets, s, results);
+      if (ret != GST_FLOW_OK)
+        return ret;
+    }
+    st.clear_last ();
+    for (size_t i = 0; i < targets.size (); i++) {
+      GstStructure *p = vgg_classification_new (results[i], *st.engine, FALSE);
+      st.last_params.push_back (gst_structure_copy (p));
+      vgg_roi_set_param (targets[i].meta, p);
+    }
+    st.last_layout = layout;
+    st.last_results = std::move (results);
+  }
+
+  if (s.post_messages) {
+    vgg::FrameSummary summary = vgg::summarize (
+        st.last_results, st.engine->groups (), s.group_threshold);
+    gst_element_post_message (GST_ELEMENT (self),
+        gst_message_new_element (GST_OBJECT (self),
+            vgg_frame_summary_new (summary, *st.engine, roi_ids,
+                GST_BUFFER_PTS (buf), st.frames, stale)));
+  }
+  st.frames++;
+  return GST_FLOW_OK;
+}
+
+static void
+set_string (std::string &dst, const GValue *value)
+{
+  const gchar *str = g_value_get_string (value);
+  dst = str ? str : "";
+}
+
+static void
+gst_vgg_classify_set_property (
+    GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  GstVggClassify *self = GST_VGG_CLASSIFY (object);
+  Settings &s = *self->settings;
+
+  GST_OBJECT_LOCK (self);
+  switch (prop_id) {
+    case PROP_MODEL:
+      set_string (s.model, value);
+      break;
+    case PROP_LABELS:
+      set_string (s.labels, value);
+      break;
+    case PROP_DEVICE:
+      set_string (s.device, value);
+      if (s.device.empty ())
+        s.device = DEFAULT_DEVICE;
+      break;
+    case PROP_PRECISION:
+      s.precision = (vgg::Precision) g_value_get_enum (value);
+      break;
+    case PROP_BATCH_SIZE:
+      s.batch_size = g_value_get_uint (value);
+      break;
+    case PROP_TOP_K:
+      s.top_k = g_value_get_uint (value);
+      break;
+    case PROP_PREPROCESS:
+      s.preprocess = (vgg::Preset) g_value_get_enum (value);
+      break;
+    case PROP_INTERPOLATION:
+      s.interpolation = (vgg::Interpolation) g_value_get_enum (value);
+      break;
+    case PROP_ROI_TYPES:
+      set_string (s.roi_types, value);
+      s.roi_quarks = parse_roi_types (s.roi_types);
+      break;
+    case PROP_INFERENCE_INTERVAL:
+      s.inference_interval = g_value_get_uint (value);
+      break;
+    case PROP_CLASS_GROUPS:
+      set_string (s.class_groups, value);
+      break;
+    case PROP_GROUP_THRESHOLD:
+      s.group_threshold = g_value_get_double (value);
+      break;
+    case PROP_POST_MESSAGES:
+      s.post_messages = g_value_get_boolean (value);
+      break;
+    case PROP_THREADS:
+      s.threads = g_value_get_uint (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
+gst_vgg_classify_get_property (
+    GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  GstVggClassify *self = GST_VGG_CLASSIFY (object);
+  const Settings &s = *self->settings;
+
+  GST_OBJECT_LOCK (self);
+  switch (prop_id) {
+    case PROP_MODEL:
+      g_value_set_string (value, s.model.empty () ? NULL : s.model.c_str ());
+      break;
+    case PROP_LABELS:
+      g_value_set_string (value, s.labels.empty () ? NULL : s.labels.c_str ());
+      break;
+    case PROP_DEVICE:
+      g_value_set_string (value, s.device.c_str ());
+      break;
+    case PROP_PRECISION:
+      g_value_set_enum (value, (gint) s.precision);
+      break;
+    case PROP_BATCH_SIZE:
+      g_value_set_uint (value, s.batch_size);
+      break;
+    case PROP_TOP_K:
+      g_value_set_uint (value, s.top_k);
+      break;
+    case PROP_PREPROCESS:
+      g_value_set_enum (value, (gint) s.preprocess);
+      break;
+    case PROP_INTERPOLATION:
+      g_value_set_enum (value, (gint) s.interpolation);
+      break;
+    case PROP_ROI_TYPES:
+      g_value_set_string (value, s.roi_types.c_str ());
+      break;
+    case PROP_INFERENCE_INTERVAL:
+      g_value_set_uint (value, s.inference_interval);
+      break;
+    case PROP_CLASS_GROUPS:
+      g_value_set_string (
+          value, s.class_groups.empty () ? NULL : s.class_groups.c_str ());
+      break;
+    case PROP_GROUP_THRESHOLD:
+      g_value_set_double (value, s.group_threshold);
+      break;
+    case PROP_POST_MESSAGES:
+      g_value_set_boolean (value, s.post_messages);
+      break;
+    case PROP_THREADS:
+      g_value_set_uint (value, s.threads);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
+gst_vgg_classify_finalize (GObject *object)
+{
+  GstVggClassify *self = GST_VGG_CLASSIFY (object);
+
+  delete self->state;
+  delete self->settings;
+  G_OBJECT_CLASS (parent_class)->finalize (object);
+}
+
+static void
+gst_vgg_classify_class_init (GstVggClassifyClass *klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+  GstBaseTransformClass *trans_class = GST_BASE_TRANSFORM_CLASS (klass);
+  GstVideoFilterClass *filter_class = GST_VIDEO_FILTER_CLASS (klass);
+  /* Model-related settings apply at the next start (READY -> PAUSED);
+   * the rest from the next frame. */
+  const GParamFlags at_start = (GParamFlags) (G_PARAM_READWRITE
+      | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+  const GParamFlags live = (GParamFlags) (G_PARAM_READWRITE
+      | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING);
+
+  gobject_class->set_property = gst_vgg_classify_set_property;
+  gobject_class->get_property = gst_vgg_classify_get_property;
+  gobject_class->finalize = gst_vgg_classify_finalize;
+
+  g_object_class_install_property (gobject_class, PROP_MODEL,
+      g_param_spec_string ("model", "Model",
+          "TorchScript model file (required); its sidecar is the same path "
+          "with .json instead of .pt",
+          NULL, at_start));
+  g_object_class_install_property (gobject_class, PROP_LABELS,
+      g_param_spec_string ("labels", "Labels",
+          "Labels file overriding the sidecar's: one label per line, or the "
+          "TSV of imagenet-labels.tsv (default: the sidecar's; the built-in "
+          "ImageNet labels for 1000 classes; else \"class N\")",
+          NULL, at_start));
+  g_object_class_install_property (gobject_class, PROP_DEVICE,
+      g_param_spec_string ("device", "Device",
+          "Where the model runs: auto (CUDA when available, else CPU), cpu, "
+          "cuda or cuda:N",
+          DEFAULT_DEVICE, at_start));
+  g_object_class_install_property (gobject_class, PROP_PRECISION,
+      g_param_spec_enum ("precision", "Precision",
+          "Arithmetic of the model's forward pass (softmax is always fp32)",
+          GST_TYPE_VGG_PRECISION, (gint) DEFAULT_PRECISION, at_start));
+  g_object_class_install_property (gobject_class, PROP_BATCH_SIZE,
+      g_param_spec_uint ("batch-size", "Batch size",
+          "Regions per forward pass; a frame with more regions takes several",
+          1, 1024, DEFAULT_BATCH_SIZE, live));
+  g_object_class_install_property (gobject_class, PROP_TOP_K,
+      g_param_spec_uint ("top-k", "Top k",
+          "Predictions kept per region (at most the number of classes)", 1,
+          1000, DEFAULT_TOP_K, live));
+  g_object_class_install_property (gobject_class, PROP_PREPROCESS,
+      g_param_spec_enum ("preprocess", "Preprocess",
+          "Channel order and normalisation of the input",
+          GST_TYPE_VGG_PREPROCESS, (gint) DEFAULT_PREPROCESS, at_start));
+  g_object_class_install_property (gobject_class, PROP_INTERPOLATION,
+      g_param_spec_enum ("interpolation", "Interpolation",
+          "How regions are resized to the model's input size",
+          GST_TYPE_VGG_INTERPOLATION, (gint) DEFAULT_INTERPOLATION, live));
+  g_object_class_install_property (gobject_class, PROP_ROI_TYPES,
+      g_param_spec_string ("roi-types", "ROI types",
+          "Comma-separated roi_type values to classify (\"*\" for all); a "
+          "frame with none of them is classified whole and gets a \"frame\" "
+          "ROI",
+          DEFAULT_ROI_TYPES, live));
+  g_object_class_install_property (gobject_class, PROP_INFERENCE_INTERVAL,
+      g_param_spec_uint ("inference-interval", "Inference interval",
+          "Classify every Nth frame; the frames in between carry the latest "
+          "results with stale=true (while the regions stay the same)",
+          1, G_MAXINT, DEFAULT_INFERENCE_INTERVAL, live));
+  g_object_class_install_property (gobject_class, PROP_CLASS_GROUPS,
+      g_param_spec_string ("class-groups", "Class groups",
+          "Class-group file (\"[group]\" lines, then one class per line); "
+          "default: the built-in ImageNet groups (vehicle) when they fit the "
+          "model's labels",
+          NULL, at_start));
+  g_object_class_install_property (gobject_class, PROP_GROUP_THRESHOLD,
+      g_param_spec_double ("group-threshold", "Group threshold",
+          "A group is present in a frame when a region's summed probability "
+          "of its classes reaches this",
+          0.0, 1.0, DEFAULT_GROUP_THRESHOLD, live));
+  g_object_class_install_property (gobject_class, PROP_POST_MESSAGES,
+      g_param_spec_boolean ("post-messages", "Post messages",
+          "Post a \"vggclassify\" element message per frame",
+          DEFAULT_POST_MESSAGES, live));
+  g_object_class_install_property (gobject_class, PROP_THREADS,
+      g_param_spec_uint ("threads", "Threads",
+          "LibTorch intra-op CPU threads (process-wide; 0 = LibTorch's "
+          "default, one per core)",
+          0, 1024, DEFAULT_THREADS, at_start));
+
+  gst_element_class_set_static_metadata (element_class, "VGG classifier",
+      "Filter/Analyzer/Video",
+      "Classifies regions of interest with a TorchScript VGG16 in batches "
+      "and attaches the predictions as metadata",
+      "gst-vgg authors <gst-vgg@example.org>");
+  gst_element_class_add_static_pad_template (element_class, &sink_template);
+  gst_element_class_add_static_pad_template (element_class, &src_template);
+
+  trans_class->start = GST_DEBUG_FUNCPTR (gst_vgg_classify_start);
+  trans_class->stop = GST_DEBUG_FUNCPTR (gst_vgg_classify_stop);
+  trans_class->transform_ip = GST_DEBUG_FUNCPTR (gst_vgg_classify_transform_ip);
+  filter_class->set_info = GST_DEBUG_FUNCPTR (gst_vgg_classify_set_info);
+
+  gst_type_mark_as_plugin_api (GST_TYPE_VGG_PRECISION, (GstPluginAPIFlags) 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_VGG_PREPROCESS, (GstPluginAPIFlags) 0);
+  gst_type_mark_as_plugin_api (
+      GST_TYPE_VGG_INTERPOLATION, (GstPluginAPIFlags) 0);
+  GST_DEBUG_CATEGORY_INIT (
+      gst_vgg_classify_debug, "vggclassify", 0, "VGG classifier");
+}
+
+static void
+gst_vgg_classify_init (GstVggClassify *self)
+{
+  self->settings = new Settings ();
+  self->state = new State ();
+  gst_base_transform_set_in_place (GST_BASE_TRANSFORM (self), TRUE);
+  /* An analyser must see every frame: no dropping late ones. */
+  gst_base_transform_set_qos_enabled (GST_BASE_TRANSFORM (self), FALSE);
+}
