@@ -8,6 +8,7 @@
 
 #include <gst/gst.h>
 
+#include "gradcamoverlay.h"
 #include "vggclassify.h"
 #include "vggtiler.h"
 
@@ -18,6 +19,7 @@ plugin_init (GstPlugin *plugin)
 
   ret |= GST_ELEMENT_REGISTER (vggtiler, plugin);
   ret |= GST_ELEMENT_REGISTER (vggclassify, plugin);
+  ret |= GST_ELEMENT_REGISTER (gradcamoverlay, plugin);
   return ret;
 }
 

@@ -124,6 +124,57 @@ vgg_classification_new (
 }
 
 GstStructure *
+vgg_gradcam_new (const vgg::GradCam &cam)
+{
+  GstBuffer *data = gst_buffer_new_memdup (
+      cam.data.data (), cam.data.size () * sizeof (float));
+  GstStructure *s = gst_structure_new ("gradcam", "class_id", G_TYPE_INT,
+      cam.class_id, "width", G_TYPE_INT, cam.width, "height", G_TYPE_INT,
+      cam.height, "max", G_TYPE_DOUBLE, (gdouble) cam.max, "data",
+      GST_TYPE_BUFFER, data, NULL);
+
+  gst_buffer_unref (data);
+  return s;
+}
+
+gboolean
+vgg_gradcam_read (const GstStructure *s, vgg::GradCam &cam, std::string &why)
+{
+  const GValue *v = gst_structure_get_value (s, "data");
+  GstBuffer *data = v && G_VALUE_HOLDS (v, GST_TYPE_BUFFER)
+      ? gst_value_get_buffer (v)
+      : NULL;
+  gint w = 0, h = 0, id = -1;
+  gdouble max = 0;
+
+  if (!gst_structure_get_int (s, "width", &w)
+      || !gst_structure_get_int (s, "height", &h) || !data) {
+    why = "no width, height or data";
+    return FALSE;
+  }
+  if (w <= 0 || h <= 0 || w > 4096 || h > 4096) {
+    why = "size " + std::to_string (w) + "x" + std::to_string (h)
+        + " is out of range";
+    return FALSE;
+  }
+  gsize expected = (gsize) w * h * sizeof (float);
+  if (gst_buffer_get_size (data) != expected) {
+    why = std::to_string (gst_buffer_get_size (data)) + " bytes of data for "
+        + std::to_string (w) + "x" + std::to_string (h) + " floats";
+    return FALSE;
+  }
+  gst_structure_get_int (s, "class_id", &id);
+  gst_structure_get_double (s, "max", &max);
+  cam.class_id = id;
+  cam.width = w;
+  cam.height = h;
+  cam.max = max;
+  cam.data.resize ((gsize) w * h);
+  gst_buffer_extract (data, 0, cam.data.data (), expected);
+  return TRUE;
+}
+
+GstStructure *
 vgg_frame_summary_new (const vgg::FrameSummary &summary,
     const vgg::Classifier &model, const std::vector<gint> &roi_ids,
     GstClockTime timestamp, guint64 frame, gboolean stale)

@@ -13,6 +13,8 @@
 
 #include "engine/classifier.h"
 
+#include <string>
+
 #define VGG_ROI_TYPE_TILE "tile"
 #define VGG_ROI_TYPE_FRAME "frame"
 
@@ -36,6 +38,14 @@ void vgg_roi_set_param (
 /* The "classification" param for one ROI's result. */
 GstStructure *vgg_classification_new (
     const vgg::RoiResult &result, const vgg::Classifier &model, gboolean stale);
+
+/* The "gradcam" param for one ROI's map. */
+GstStructure *vgg_gradcam_new (const vgg::GradCam &cam);
+
+/* Reads a "gradcam" param back; FALSE, with @why, if it is malformed (sizes
+ * that are not positive or do not match its data). */
+gboolean vgg_gradcam_read (
+    const GstStructure *s, vgg::GradCam &cam, std::string &why);
 
 /* The per-frame "vggclassify" element message structure; @roi_ids maps
  * result indices to ROI ids. */

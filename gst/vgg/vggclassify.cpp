@@ -51,6 +51,8 @@ GST_DEBUG_CATEGORY_STATIC (gst_vgg_classify_debug);
 #define DEFAULT_GROUP_THRESHOLD 0.25
 #define DEFAULT_POST_MESSAGES TRUE
 #define DEFAULT_THREADS 0
+#define DEFAULT_GRADCAM FALSE
+#define DEFAULT_GRADCAM_TARGET "top1"
 
 enum
 {
@@ -69,6 +71,9 @@ enum
   PROP_GROUP_THRESHOLD,
   PROP_POST_MESSAGES,
   PROP_THREADS,
+  PROP_GRADCAM,
+  PROP_GRADCAM_TARGET,
+  PROP_GRADCAM_LAYER,
 };
 
 /* The roi_type quarks of a comma-separated list; empty for "*" (any). */
@@ -94,6 +99,8 @@ parse_roi_types (const std::string &list)
 struct Settings
 {
   std::string model, labels, class_groups, device = DEFAULT_DEVICE;
+  gboolean gradcam = DEFAULT_GRADCAM;
+  std::string gradcam_target = DEFAULT_GRADCAM_TARGET, gradcam_layer;
   vgg::Precision precision = DEFAULT_PRECISION;
   vgg::Preset preprocess = DEFAULT_PREPROCESS;
   vgg::Interpolation interpolation = DEFAULT_INTERPOLATION;
@@ -123,12 +130,14 @@ struct State
    * the regions' types and rectangles, and their classification params. */
   std::vector<std::pair<GQuark, vgg::Rect>> last_layout;
   std::vector<vgg::RoiResult> last_results;
+  /* Per region: its classification and (with Grad-CAM) gradcam params. */
   std::vector<GstStructure *> last_params;
 
   void clear_last ()
   {
     for (GstStructure *s : last_params)
-      gst_structure_free (s);
+      if (s)
+        gst_structure_free (s);
     last_params.clear ();
     last_results.clear ();
     last_layout.clear ();
@@ -257,6 +266,9 @@ gst_vgg_classify_start (GstBaseTransform *trans)
   opts.precision = s.precision;
   opts.preset = s.preprocess;
   opts.threads = s.threads;
+  opts.gradcam = s.gradcam;
+  opts.gradcam_target = s.gradcam_target;
+  opts.gradcam_layer = s.gradcam_layer;
   opts.log = [self] (vgg::LogLevel level, const std::string &msg) {
     switch (level) {
       case vgg::LogLevel::Error:
@@ -449,9 +461,15 @@ gst_vgg_classify_transform_ip (GstBaseTransform *trans, GstBuffer *buf)
       && !st.last_params.empty () && layout == st.last_layout;
   if (stale) {
     for (size_t i = 0; i < targets.size (); i++) {
-      GstStructure *p = gst_structure_copy (st.last_params[i]);
-      gst_structure_set (p, "stale", G_TYPE_BOOLEAN, TRUE, NULL);
-      vgg_roi_set_param (targets[i].meta, p);
+      for (size_t j = 0; j < 2; j++) {
+        GstStructure *p = st.last_params[2 * i + j];
+        if (!p)
+          continue;
+        p = gst_structure_copy (p);
+        if (j == 0)
+          gst_structure_set (p, "stale", G_TYPE_BOOLEAN, TRUE, NULL);
+        vgg_roi_set_param (targets[i].meta, p);
+      }
     }
   } else {
     std::vector<vgg::RoiResult> results;
@@ -463,8 +481,14 @@ gst_vgg_classify_transform_ip (GstBaseTransform *trans, GstBuffer *buf)
     st.clear_last ();
     for (size_t i = 0; i < targets.size (); i++) {
       GstStructure *p = vgg_classification_new (results[i], *st.engine, FALSE);
+      GstStructure *cam = results[i].cam.class_id >= 0
+          ? vgg_gradcam_new (results[i].cam)
+          : NULL;
       st.last_params.push_back (gst_structure_copy (p));
+      st.last_params.push_back (cam ? gst_structure_copy (cam) : NULL);
       vgg_roi_set_param (targets[i].meta, p);
+      if (cam)
+        vgg_roi_set_param (targets[i].meta, cam);
     }
     st.last_layout = layout;
     st.last_results = std::move (results);
@@ -543,6 +567,17 @@ gst_vgg_classify_set_property (
     case PROP_THREADS:
       s.threads = g_value_get_uint (value);
       break;
+    case PROP_GRADCAM:
+      s.gradcam = g_value_get_boolean (value);
+      break;
+    case PROP_GRADCAM_TARGET:
+      set_string (s.gradcam_target, value);
+      if (s.gradcam_target.empty ())
+        s.gradcam_target = DEFAULT_GRADCAM_TARGET;
+      break;
+    case PROP_GRADCAM_LAYER:
+      set_string (s.gradcam_layer, value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -601,6 +636,16 @@ gst_vgg_classify_get_property (
       break;
     case PROP_THREADS:
       g_value_set_uint (value, s.threads);
+      break;
+    case PROP_GRADCAM:
+      g_value_set_boolean (value, s.gradcam);
+      break;
+    case PROP_GRADCAM_TARGET:
+      g_value_set_string (value, s.gradcam_target.c_str ());
+      break;
+    case PROP_GRADCAM_LAYER:
+      g_value_set_string (
+          value, s.gradcam_layer.empty () ? NULL : s.gradcam_layer.c_str ());
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -704,6 +749,26 @@ gst_vgg_classify_class_init (GstVggClassifyClass *klass)
           "LibTorch intra-op CPU threads (process-wide; 0 = LibTorch's "
           "default, one per core)",
           0, 1024, DEFAULT_THREADS, at_start));
+
+  g_object_class_install_property (gobject_class, PROP_GRADCAM,
+      g_param_spec_boolean ("gradcam", "Grad-CAM",
+          "Compute a Grad-CAM heatmap for every region (one backward pass "
+          "through the layers after gradcam-layer) and attach it as the "
+          "\"gradcam\" param",
+          DEFAULT_GRADCAM, at_start));
+  g_object_class_install_property (gobject_class, PROP_GRADCAM_TARGET,
+      g_param_spec_string ("gradcam-target", "Grad-CAM target",
+          "Class the heatmaps explain: top1 (each region's best class), a "
+          "class (index such as 668, name or WordNet id), or a class group "
+          "such as vehicle (the group's most probable class in each region)",
+          DEFAULT_GRADCAM_TARGET, at_start));
+  g_object_class_install_property (gobject_class, PROP_GRADCAM_LAYER,
+      g_param_spec_string ("gradcam-layer", "Grad-CAM layer",
+          "Layer whose activations the heatmaps weigh, e.g. features.29 "
+          "(VGG16's last conv + ReLU, Keras block5_conv3); default: the "
+          "sidecar's gradcam_layer, else the last layer of features before "
+          "its final max-pool",
+          NULL, at_start));
 
   gst_element_class_set_static_metadata (element_class, "VGG classifier",
       "Filter/Analyzer/Video",

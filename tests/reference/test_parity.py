@@ -22,7 +22,8 @@ TOL = 1e-4
 
 # Byte offsets of R, G, B and the pixel size of each packed format.
 FORMATS = {"RGB": (0, 1, 2, 3), "BGR": (2, 1, 0, 3), "BGRx": (2, 1, 0, 4),
-           "xRGB": (1, 2, 3, 4), "RGBA": (0, 1, 2, 4), "ABGR": (3, 2, 1, 4)}
+           "xRGB": (1, 2, 3, 4), "RGBA": (0, 1, 2, 4), "ABGR": (3, 2, 1, 4),
+           "ARGB": (1, 2, 3, 4)}
 
 
 def frame(width, height, seed):

@@ -61,6 +61,48 @@ class Reference:
         return ids.tolist(), scores.tolist(), p
 
 
+    def gradcam(self, rgb, rect, layer=None, target="top1", interpolation="bilinear"):
+        """Grad-CAM (Selvaraju et al.) for one region, from its definition:
+        y = the target class logit, A = the layer's output, alpha_k = the mean
+        of dy/dA_k, map = ReLU(sum_k alpha_k A_k) / its max. @target is
+        "top1", a class index or a list of class ids (a group: its most
+        probable class). Returns (class, max, normalised map)."""
+        x = self.preprocess(rgb, rect, interpolation)
+        m = self.model
+        if hasattr(m, "backbone"):
+            backbone, head = m.backbone, m.head
+        else:
+            names = [n for n, _ in m.features.named_children()]
+            layers = list(m.features.children())
+            cut = names.index(layer.split(".")[1]) if layer else len(layers) - 2
+
+            def backbone(t):
+                for l in layers[:cut + 1]:
+                    t = l(t)
+                return t
+
+            def head(t):
+                for l in layers[cut + 1:]:
+                    t = l(t)
+                return m.classifier(torch.flatten(m.avgpool(t), 1))
+
+        with torch.no_grad():
+            a = backbone(x)
+        a = a.detach().requires_grad_(True)
+        logits = head(a)
+        if target == "top1":
+            cls = int(logits.argmax(1))
+        elif isinstance(target, list):
+            cls = target[int(logits[0, target].argmax())]
+        else:
+            cls = int(target)
+        logits[0, cls].backward()
+        alpha = a.grad.mean(dim=(2, 3), keepdim=True)
+        cam = F.relu((alpha * a).sum(1))[0].detach()
+        peak = float(cam.max())
+        return cls, peak, (cam / peak if peak > 0 else cam).numpy()
+
+
 def read_labels(path):
     with open(path) as f:
         lines = f.read().splitlines()

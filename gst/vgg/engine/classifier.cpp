@@ -4,8 +4,10 @@
  */
 #include "classifier.h"
 #include "preprocess.h"
+#include "splitmodel.h"
 
 #include <torch/script.h>
+#include <torch/csrc/autograd/autograd.h>
 #include <torch/cuda.h>
 #include <ATen/Parallel.h>
 
@@ -106,6 +108,12 @@ struct Classifier::Impl
   std::vector<ClassGroup> groups;
   torch::Tensor group_matrix; /* [classes, groups] of 0/1, or undefined */
   std::optional<Preprocessor> pre;
+  std::optional<SplitModel> split;
+  /* Grad-CAM target: -1 = top1; else a class, or with target_group a group. */
+  int target = -1;
+  bool target_group = false;
+  int cam_width = 0, cam_height = 0;
+  torch::Tensor target_classes; /* the group's class ids, on the device */
   int num_classes = 0;
 
   void log (LogLevel level, const std::string &msg) const
@@ -119,7 +127,10 @@ struct Classifier::Impl
   void probe ();
   void load_labels ();
   void load_groups ();
+  void load_gradcam ();
   torch::Tensor forward (const torch::Tensor &x);
+  torch::Tensor explain (
+      const torch::Tensor &x, std::vector<torch::Tensor> &parts);
 };
 
 void
@@ -247,6 +258,108 @@ Classifier::Impl::load_groups ()
   group_matrix = group_matrix.to (device);
 }
 
+void
+Classifier::Impl::load_gradcam ()
+{
+  const std::string layer
+      = opts.gradcam_layer.empty () ? config.gradcam_layer : opts.gradcam_layer;
+  split.emplace (module, layer);
+
+  const std::string &t = opts.gradcam_target;
+  if (t.empty () || t == "top1") {
+    target = -1;
+  } else {
+    for (size_t g = 0; g < groups.size (); g++) {
+      if (groups[g].name == t) {
+        target = g;
+        target_group = true;
+        target_classes
+            = torch::tensor (groups[g].class_ids, torch::kLong).to (device);
+      }
+    }
+    if (!target_group) {
+      try {
+        target = find_label (labels, t);
+      } catch (const Error &e) {
+        throw Error ("gradcam-target: " + std::string (e.what ()));
+      }
+      if (target < 0)
+        throw Error ("gradcam-target \"" + t
+            + "\" is not top1, a class of "
+              "the model (index 0.."
+            + std::to_string (num_classes - 1)
+            + ", name or WordNet id) or a class group");
+    }
+  }
+
+  /* The cut must give the model's own answer, or the maps would explain
+   * something else: check on a fixed random input. */
+  const InputSpec &in = config.input;
+  torch::NoGradGuard no_grad;
+  torch::Tensor x = torch::randn ({1, 3, in.height, in.width},
+      torch::TensorOptions ().dtype (dtype).device (device));
+  torch::Tensor a, whole, parts;
+  try {
+    a = split->backbone (x);
+    parts = split->head (a);
+    whole = forward (x);
+  } catch (const c10::Error &e) {
+    throw Error ("Grad-CAM cannot run the model cut at " + split->layer ()
+        + ": " + torch_message (e));
+  }
+  if (a.dim () != 4)
+    throw Error ("Grad-CAM layer " + split->layer ()
+        + " gives a tensor of shape " + c10::str (a.sizes ())
+        + ", not a [batch, channels, height, width] feature map");
+  cam_height = a.size (2);
+  cam_width = a.size (3);
+  if (!torch::allclose (
+          parts.to (torch::kFloat), whole.to (torch::kFloat), 1e-2, 1e-3))
+    throw Error ("Grad-CAM: the model's forward() is not features, avgpool, "
+                 "flatten, classifier; export it with backbone() and head() "
+                 "methods");
+  log (LogLevel::Info,
+      "Grad-CAM at " + split->layer () + ": " + std::to_string (a.size (3))
+          + "x" + std::to_string (a.size (2)) + " maps");
+}
+
+/* Grad-CAM for a batch: the backbone without autograd, its output a leaf
+ * that requires grad, one backward pass through the head only. Appends the
+ * explained class, the map's maximum and the normalised map to @parts;
+ * returns the logits. */
+torch::Tensor
+Classifier::Impl::explain (
+    const torch::Tensor &x, std::vector<torch::Tensor> &parts)
+{
+  torch::Tensor a = split->backbone (x).detach ().requires_grad_ (true);
+  torch::Tensor logits, grad, cls;
+  {
+    torch::AutoGradMode enable (true);
+    logits = split->head (a);
+    if (target_group)
+      cls = target_classes.index (
+          {logits.index_select (1, target_classes).argmax (1)});
+    else if (target >= 0)
+      cls = torch::full ({x.size (0)}, target,
+          torch::TensorOptions ().dtype (torch::kLong).device (device));
+    else
+      cls = logits.argmax (1);
+    torch::Tensor y = logits.gather (1, cls.unsqueeze (1)).sum ();
+    grad = torch::autograd::grad ({y}, {a})[0];
+  }
+  torch::Tensor alpha = grad.to (torch::kFloat).mean ({2, 3}, true);
+  torch::Tensor cam
+      = torch::relu ((alpha * a.detach ().to (torch::kFloat)).sum (1));
+  torch::Tensor max = cam.amax ({1, 2});
+  /* An all-zero map stays zero instead of 0 / 0. */
+  torch::Tensor norm = cam
+      / torch::where (max > 0, max, torch::ones_like (max)).view ({-1, 1, 1});
+  parts.push_back (cls.to (torch::kFloat).unsqueeze (1));
+  parts.push_back (max.unsqueeze (1));
+  parts.push_back (norm.flatten (1));
+  return logits.detach ();
+}
+
 Classifier::Classifier (const ClassifierOptions &options)
     : impl_ (std::make_unique<Impl> ())
 {
@@ -264,6 +377,8 @@ Classifier::Classifier (const ClassifierOptions &options)
   d.probe ();
   d.load_labels ();
   d.load_groups ();
+  if (options.gradcam)
+    d.load_gradcam ();
   d.pre.emplace (d.config.input, d.device);
   d.log (LogLevel::Info,
       "model \"" + d.config.name + "\": " + std::to_string (d.num_classes)
@@ -297,14 +412,18 @@ Classifier::classify (
   std::vector<torch::Tensor> packed;
   try {
     for (int64_t start = 0; start < x.size (0); start += batch) {
-      torch::Tensor logits = d.forward (
-          x.narrow (0, start, std::min (batch, x.size (0) - start)));
+      torch::Tensor xb
+          = x.narrow (0, start, std::min (batch, x.size (0) - start));
+      std::vector<torch::Tensor> cam_parts;
+      torch::Tensor logits
+          = d.split ? d.explain (xb, cam_parts) : d.forward (xb);
       torch::Tensor probs = torch::softmax (logits.to (torch::kFloat), 1);
       auto [top_scores, top_ids] = probs.topk (k, 1);
       std::vector<torch::Tensor> parts
           = {top_scores, top_ids.to (torch::kFloat)};
       if (n_groups)
         parts.push_back (probs.mm (d.group_matrix));
+      parts.insert (parts.end (), cam_parts.begin (), cam_parts.end ());
       packed.push_back (torch::cat (parts, 1));
     }
   } catch (const c10::Error &e) {
@@ -323,6 +442,14 @@ Classifier::classify (
       for (int j = 0; j < k; j++)
         res.top_ids.push_back ((int) v[k + j]);
       res.group_scores.assign (v + 2 * k, v + 2 * k + n_groups);
+      if (d.split) {
+        const float *c = v + 2 * k + n_groups;
+        res.cam.class_id = (int) c[0];
+        res.cam.max = c[1];
+        res.cam.width = d.cam_width;
+        res.cam.height = d.cam_height;
+        res.cam.data.assign (c + 2, c + 2 + d.cam_width * d.cam_height);
+      }
       results[f].push_back (std::move (res));
     }
   }
@@ -363,6 +490,12 @@ int
 Classifier::num_classes () const
 {
   return impl_->num_classes;
+}
+
+std::string
+Classifier::gradcam_layer () const
+{
+  return impl_->split ? impl_->split->layer () : std::string ();
 }
 
 FrameSummary

@@ -41,6 +41,13 @@ struct ClassifierOptions
   Precision precision = Precision::FP32;
   Preset preset = Preset::Auto;
   int threads = 0; /* LibTorch intra-op threads (process-wide); 0: default */
+  /* Grad-CAM for every region: the layer ("" = the sidecar's, else the
+   * model's default) and the class to explain: "top1" (each region's best),
+   * a class (index, name or WordNet id) or a class group (its most probable
+   * class in each region). */
+  bool gradcam = false;
+  std::string gradcam_layer;
+  std::string gradcam_target = "top1";
   LogFunc log;
 };
 
@@ -51,12 +58,22 @@ struct RunOptions
   Interpolation interpolation = Interpolation::Bilinear;
 };
 
+/* A Grad-CAM map: ReLU (sum_k alpha_k A_k) normalised by its maximum. */
+struct GradCam
+{
+  int class_id = -1; /* the class it explains */
+  int width = 0, height = 0;
+  float max = 0.0f;        /* before normalisation; 0 for an all-zero map */
+  std::vector<float> data; /* row-major, in [0, 1] */
+};
+
 /* Classification of one region. */
 struct RoiResult
 {
   std::vector<int> top_ids;        /* best first */
   std::vector<float> top_scores;   /* softmax probabilities */
   std::vector<float> group_scores; /* summed probability, per groups() */
+  GradCam cam;                     /* with ClassifierOptions::gradcam */
 };
 
 class Classifier
@@ -78,6 +95,8 @@ public:
   const InputSpec &input () const;
   std::string device () const;
   int num_classes () const;
+  /* Where Grad-CAM cuts the model, e.g. "features.29"; empty without it. */
+  std::string gradcam_layer () const;
 
 private:
   struct Impl;

@@ -326,16 +326,17 @@ GST_END_TEST;
 GST_START_TEST (test_inference_interval)
 {
   GstBus *bus;
-  GstHarness *h
-      = classify_harness ("tiny-vgg.pt", TRUE, "inference-interval=3", &bus);
+  GstHarness *h = classify_harness (
+      "tiny-vgg.pt", TRUE, "inference-interval=3 gradcam=true", &bus);
   gdouble fresh_conf = 0;
+  GstStructure *fresh_cam = NULL;
   gint i;
 
   gst_harness_set_src_caps_str (
       h, "video/x-raw,format=RGB,width=160,height=120,framerate=25/1");
   for (i = 0; i < 7; i++) {
     GstBuffer *out;
-    GstStructure *s;
+    GstStructure *s, *cam;
     GstMessage *msg;
     gboolean stale = TRUE, msg_stale = TRUE;
     gdouble conf;
@@ -351,6 +352,9 @@ GST_START_TEST (test_inference_interval)
     s = classification (test_roi (out, "tile", 1));
     fail_unless (gst_structure_get_boolean (s, "stale", &stale));
     conf = get_double (s, "confidence");
+    cam = gst_video_region_of_interest_meta_get_param (
+        test_roi (out, "tile", 1), "gradcam");
+    fail_unless (cam != NULL, "frame %d has no heatmap", i);
     msg = test_pop_element_message (bus, "vggclassify");
     fail_unless (gst_structure_get_boolean (
         gst_message_get_structure (msg), "stale", &msg_stale));
@@ -361,12 +365,18 @@ GST_START_TEST (test_inference_interval)
       /* Every frame is different noise: fresh results differ. */
       fail_if (i > 0 && conf == fresh_conf);
       fresh_conf = conf;
+      if (fresh_cam)
+        gst_structure_free (fresh_cam);
+      fresh_cam = gst_structure_copy (cam);
     } else {
       fail_unless (stale, "frame %d should be stale", i);
       fail_unless (conf == fresh_conf);
+      /* The latest heatmap comes along with the latest results. */
+      fail_unless (gst_structure_is_equal (cam, fresh_cam));
     }
     gst_buffer_unref (out);
   }
+  gst_structure_free (fresh_cam);
   harness_teardown (h, bus);
 }
 
@@ -498,6 +508,7 @@ GST_START_TEST (test_bad_inputs)
 {
   gchar *dir = g_dir_make_tmp ("vggclassify-XXXXXX", NULL);
   gchar *tiny = test_model_path ("tiny-vgg.pt");
+  gchar *flat = test_model_path ("flat.pt");
   gchar *text = write_temp (dir, "text.pt", "this is not a model\n");
   gchar *three = write_temp (dir, "three.txt", "a\nb\nc\n");
   gchar *bad_tsv = write_temp (dir, "bad.tsv", "0\tn1\tx\tx\n5\tn2\ty\ty\n");
@@ -529,6 +540,14 @@ GST_START_TEST (test_bad_inputs)
       "device", "tpu", NULL);
   assert_start_fails ("precision=fp16 needs a CUDA device", "model", tiny,
       "device", "cpu", "precision", "fp16", NULL);
+  assert_start_fails ("Grad-CAM needs a model laid out like torchvision's VGG",
+      "model", flat, "gradcam", "true", NULL);
+  assert_start_fails ("Grad-CAM layer \"features.99\" is not in the model; "
+                      "use features.0 .. features.8",
+      "model", tiny, "gradcam", "true", "gradcam-layer", "features.99", NULL);
+  assert_start_fails ("gradcam-target \"unicorn\" is not top1, a class of "
+                      "the model (index 0..9",
+      "model", tiny, "gradcam", "true", "gradcam-target", "unicorn", NULL);
 
   g_free (missing);
   g_free (range);
@@ -540,6 +559,7 @@ GST_START_TEST (test_bad_inputs)
   g_free (three);
   g_free (text);
   g_free (tiny);
+  g_free (flat);
   g_free (dir);
 }
 

@@ -1,0 +1,584 @@
+/* gst-vgg
+ * Copyright (C) 2026 gst-vgg authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+/**
+ * SECTION:element-gradcamoverlay
+ * @title: gradcamoverlay
+ *
+ * Draws what vggclassify found onto the video: the Grad-CAM heatmap of each
+ * region ("gradcam" ROI params) blended as in the Keras Grad-CAM blog, the
+ * top-1 label and score ("classification" params), and region outlines
+ * coloured by whether a class group is present. Frames with nothing to draw
+ * pass through untouched.
+ *
+ * ## Example launch line
+ * |[
+ * gst-launch-1.0 videotestsrc ! videoconvert ! vggtiler \
+ *     ! vggclassify model=models/vgg16.pt gradcam=true ! gradcamoverlay \
+ *     ! videoconvert ! autovideosink
+ * ]|
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "gradcamoverlay.h"
+#include "roimeta.h"
+#include "render/annotate.h"
+#include "render/heatmap.h"
+
+#include <opencv2/imgproc.hpp>
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+GST_DEBUG_CATEGORY_STATIC (gst_gradcam_overlay_debug);
+#define GST_CAT_DEFAULT gst_gradcam_overlay_debug
+
+enum class RoiSelection
+{
+  All,
+  Tiles,
+  Frame,
+  Best
+};
+
+#define DEFAULT_ALPHA 0.4
+#define DEFAULT_COLORMAP cv::COLORMAP_JET
+#define DEFAULT_BLEND vgg::render::Blend::Add
+#define DEFAULT_ROIS RoiSelection::All
+#define DEFAULT_DRAW_LABELS TRUE
+#define DEFAULT_DRAW_BOXES TRUE
+#define DEFAULT_MIN_CONFIDENCE 0.0
+#define DEFAULT_GROUP_THRESHOLD 0.25
+
+enum
+{
+  PROP_0,
+  PROP_ALPHA,
+  PROP_COLORMAP,
+  PROP_BLEND,
+  PROP_ROIS,
+  PROP_DRAW_LABELS,
+  PROP_DRAW_BOXES,
+  PROP_MIN_CONFIDENCE,
+  PROP_GROUP,
+  PROP_GROUP_THRESHOLD,
+};
+
+/* Properties; copied out under the object lock per frame. */
+struct OverlaySettings
+{
+  vgg::render::HeatmapStyle style;
+  RoiSelection rois = DEFAULT_ROIS;
+  gboolean draw_labels = DEFAULT_DRAW_LABELS, draw_boxes = DEFAULT_DRAW_BOXES;
+  gdouble min_confidence = DEFAULT_MIN_CONFIDENCE;
+  std::string group; /* empty: the first group of the classification */
+  gdouble group_threshold = DEFAULT_GROUP_THRESHOLD;
+};
+
+struct OverlayState
+{
+  vgg::render::HeatmapRenderer renderer;
+  vgg::render::PixelOrder order;
+  gboolean warned = FALSE;
+};
+
+/* One region to draw. */
+struct Item
+{
+  cv::Rect rect;
+  const GstStructure *classification = nullptr;
+  vgg::GradCam cam;
+  bool has_cam = false, has_group = false;
+  double confidence = 0.0, group_score = 0.0;
+  std::string group;
+};
+
+struct _GstGradcamOverlay
+{
+  GstVideoFilter parent;
+
+  OverlaySettings *settings;
+  OverlayState *state;
+};
+
+#define gst_gradcam_overlay_parent_class parent_class
+G_DEFINE_TYPE (GstGradcamOverlay, gst_gradcam_overlay, GST_TYPE_VIDEO_FILTER);
+GST_ELEMENT_REGISTER_DEFINE (
+    gradcamoverlay, "gradcamoverlay", GST_RANK_NONE, GST_TYPE_GRADCAM_OVERLAY);
+
+#define FORMATS "{ RGB, BGR, RGBx, BGRx, xRGB, xBGR, RGBA, BGRA, ARGB, ABGR }"
+
+static GstStaticPadTemplate sink_template
+    = GST_STATIC_PAD_TEMPLATE ("sink", GST_PAD_SINK, GST_PAD_ALWAYS,
+        GST_STATIC_CAPS (GST_VIDEO_CAPS_MAKE (FORMATS)));
+static GstStaticPadTemplate src_template
+    = GST_STATIC_PAD_TEMPLATE ("src", GST_PAD_SRC, GST_PAD_ALWAYS,
+        GST_STATIC_CAPS (GST_VIDEO_CAPS_MAKE (FORMATS)));
+
+#define GST_TYPE_GRADCAM_COLORMAP (gst_gradcam_colormap_get_type ())
+static GType
+gst_gradcam_colormap_get_type (void)
+{
+  static GType type = 0;
+  /* OpenCV's colormaps, by their cv::ColormapTypes values. */
+  static const GEnumValue values[] = {
+      {cv::COLORMAP_AUTUMN, "Autumn", "autumn"},
+      {cv::COLORMAP_BONE, "Bone", "bone"},
+      {cv::COLORMAP_JET, "Jet (the blog's)", "jet"},
+      {cv::COLORMAP_WINTER, "Winter", "winter"},
+      {cv::COLORMAP_RAINBOW, "Rainbow", "rainbow"},
+      {cv::COLORMAP_OCEAN, "Ocean", "ocean"},
+      {cv::COLORMAP_SUMMER, "Summer", "summer"},
+      {cv::COLORMAP_SPRING, "Spring", "spring"},
+      {cv::COLORMAP_COOL, "Cool", "cool"},
+      {cv::COLORMAP_HSV, "HSV", "hsv"},
+      {cv::COLORMAP_PINK, "Pink", "pink"},
+      {cv::COLORMAP_HOT, "Hot", "hot"},
+      {cv::COLORMAP_PARULA, "Parula", "parula"},
+      {cv::COLORMAP_MAGMA, "Magma", "magma"},
+      {cv::COLORMAP_INFERNO, "Inferno", "inferno"},
+      {cv::COLORMAP_PLASMA, "Plasma", "plasma"},
+      {cv::COLORMAP_VIRIDIS, "Viridis", "viridis"},
+      {cv::COLORMAP_CIVIDIS, "Cividis", "cividis"},
+      {cv::COLORMAP_TWILIGHT, "Twilight", "twilight"},
+      {cv::COLORMAP_TWILIGHT_SHIFTED, "Twilight shifted", "twilight-shifted"},
+      {cv::COLORMAP_TURBO, "Turbo", "turbo"},
+      {cv::COLORMAP_DEEPGREEN, "Deep green", "deepgreen"},
+      {0, NULL, NULL},
+  };
+  if (g_once_init_enter (&type))
+    g_once_init_leave (
+        &type, g_enum_register_static ("GstGradcamColormap", values));
+  return type;
+}
+
+#define GST_TYPE_GRADCAM_BLEND (gst_gradcam_blend_get_type ())
+static GType
+gst_gradcam_blend_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+      {(gint) vgg::render::Blend::Add,
+          "saturate (alpha * heat + image), as "
+          "the Keras Grad-CAM blog",
+          "add"},
+      {(gint) vgg::render::Blend::Mix,
+          "(1 - alpha) * image + alpha * heat, "
+          "as pytorch-grad-cam",
+          "mix"},
+      {0, NULL, NULL},
+  };
+  if (g_once_init_enter (&type))
+    g_once_init_leave (
+        &type, g_enum_register_static ("GstGradcamBlend", values));
+  return type;
+}
+
+#define GST_TYPE_GRADCAM_ROIS (gst_gradcam_rois_get_type ())
+static GType
+gst_gradcam_rois_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+      {(gint) RoiSelection::All, "Every classified region", "all"},
+      {(gint) RoiSelection::Tiles, "Regions of type tile", "tiles"},
+      {(gint) RoiSelection::Frame, "Regions of type frame", "frame"},
+      {(gint) RoiSelection::Best,
+          "The region with the highest group score "
+          "(without groups: the highest confidence)",
+          "best"},
+      {0, NULL, NULL},
+  };
+  if (g_once_init_enter (&type))
+    g_once_init_leave (
+        &type, g_enum_register_static ("GstGradcamRois", values));
+  return type;
+}
+
+static gboolean
+gst_gradcam_overlay_set_info (GstVideoFilter *filter, GstCaps *incaps,
+    GstVideoInfo *in_info, GstCaps *outcaps, GstVideoInfo *out_info)
+{
+  GstGradcamOverlay *self = GST_GRADCAM_OVERLAY (filter);
+  const GstVideoFormatInfo *finfo = in_info->finfo;
+  vgg::render::PixelOrder &o = self->state->order;
+
+  o.channels = GST_VIDEO_FORMAT_INFO_PSTRIDE (finfo, 0);
+  o.r = GST_VIDEO_FORMAT_INFO_POFFSET (finfo, 0);
+  o.g = GST_VIDEO_FORMAT_INFO_POFFSET (finfo, 1);
+  o.b = GST_VIDEO_FORMAT_INFO_POFFSET (finfo, 2);
+  /* The fourth byte is whichever offset R, G and B leave. */
+  o.pad = o.channels == 4 ? 6 - o.r - o.g - o.b : -1;
+  self->state->warned = FALSE;
+  return TRUE;
+}
+
+/* The first class-group score of @s: a gdouble field other than confidence
+ * (or the one named @group). */
+static gboolean
+group_score (const GstStructure *s, const std::string &group, std::string &name,
+    gdouble *score)
+{
+  if (!group.empty ()) {
+    name = group;
+    return gst_structure_get_double (s, group.c_str (), score);
+  }
+  for (gint i = 0; i < gst_structure_n_fields (s); i++) {
+    const gchar *field = gst_structure_nth_field_name (s, i);
+    if (g_strcmp0 (field, "confidence") != 0
+        && gst_structure_get_field_type (s, field) == G_TYPE_DOUBLE) {
+      name = field;
+      return gst_structure_get_double (s, field, score);
+    }
+  }
+  return FALSE;
+}
+
+/* The regions of @buf to draw, per the settings. */
+static std::vector<Item>
+collect_items (GstGradcamOverlay *self, GstBuffer *buf,
+    const OverlaySettings &s, gint width, gint height)
+{
+  static GQuark tile = g_quark_from_static_string (VGG_ROI_TYPE_TILE);
+  static GQuark frame = g_quark_from_static_string (VGG_ROI_TYPE_FRAME);
+  std::vector<Item> items;
+  gpointer iter = NULL;
+  GstMeta *m;
+
+  while ((m = gst_buffer_iterate_meta_filtered (
+              buf, &iter, GST_VIDEO_REGION_OF_INTEREST_META_API_TYPE))) {
+    GstVideoRegionOfInterestMeta *roi = (GstVideoRegionOfInterestMeta *) m;
+    Item it;
+    const GstStructure *cam;
+
+    if ((s.rois == RoiSelection::Tiles && roi->roi_type != tile)
+        || (s.rois == RoiSelection::Frame && roi->roi_type != frame))
+      continue;
+    it.rect = cv::Rect (roi->x, roi->y, roi->w, roi->h)
+        & cv::Rect (0, 0, width, height);
+    it.classification
+        = gst_video_region_of_interest_meta_get_param (roi, "classification");
+    cam = gst_video_region_of_interest_meta_get_param (roi, "gradcam");
+    if (it.rect.empty () || (!it.classification && !cam))
+      continue;
+    if (it.classification) {
+      gst_structure_get_double (
+          it.classification, "confidence", &it.confidence);
+      it.has_group
+          = group_score (it.classification, s.group, it.group, &it.group_score);
+    }
+    if (it.confidence < s.min_confidence)
+      continue;
+    if (cam) {
+      std::string why;
+      it.has_cam = vgg_gradcam_read (cam, it.cam, why);
+      if (!it.has_cam && !self->state->warned) {
+        GST_ELEMENT_WARNING (self, STREAM, FORMAT,
+            ("ignoring a malformed gradcam param: %s", why.c_str ()),
+            ("ROI %d; further ones are ignored silently", roi->id));
+        self->state->warned = TRUE;
+      } else if (!it.has_cam) {
+        GST_DEBUG_OBJECT (
+            self, "ignoring gradcam of ROI %d: %s", roi->id, why.c_str ());
+      }
+    }
+    items.push_back (std::move (it));
+  }
+
+  if (s.rois == RoiSelection::Best && !items.empty ()) {
+    bool groups = false;
+    for (const Item &it : items)
+      groups |= it.has_group;
+    size_t best = 0;
+    for (size_t i = 1; i < items.size (); i++) {
+      double a = groups ? items[i].group_score : items[i].confidence;
+      double b = groups ? items[best].group_score : items[best].confidence;
+      if (a > b)
+        best = i;
+    }
+    items = {items[best]};
+  }
+  return items;
+}
+
+static void
+draw (GstGradcamOverlay *self, cv::Mat &image, const OverlaySettings &s,
+    const std::vector<Item> &items)
+{
+  OverlayState &st = *self->state;
+  std::vector<vgg::render::Heatmap> maps;
+
+  for (const Item &it : items) {
+    if (it.has_cam)
+      maps.push_back ({it.rect,
+          cv::Mat (it.cam.height, it.cam.width, CV_32FC1,
+              (void *) it.cam.data.data ())});
+  }
+  st.renderer.set_style (s.style);
+  st.renderer.draw (image, st.order, maps);
+
+  vgg::render::Annotator annotate (image, st.order);
+  if (s.draw_boxes) {
+    for (const Item &it : items) {
+      if (it.has_group && it.group_score >= s.group_threshold)
+        annotate.box (it.rect, 0, 230, 0);
+      else
+        annotate.box (it.rect, 200, 200, 200);
+    }
+  }
+  if (s.draw_labels) {
+    for (const Item &it : items) {
+      const gchar *label = it.classification
+          ? gst_structure_get_string (it.classification, "label")
+          : NULL;
+      if (!label)
+        continue;
+      gchar *text = it.has_group
+          ? g_strdup_printf ("%s %.2f | %s %.2f", label, it.confidence,
+              it.group.c_str (), it.group_score)
+          : g_strdup_printf ("%s %.2f", label, it.confidence);
+      annotate.label (it.rect, text);
+      g_free (text);
+    }
+  }
+}
+
+static GstFlowReturn
+gst_gradcam_overlay_transform_ip (GstBaseTransform *trans, GstBuffer *buf)
+{
+  GstGradcamOverlay *self = GST_GRADCAM_OVERLAY (trans);
+  GstVideoFilter *filter = GST_VIDEO_FILTER (trans);
+  GstVideoFrame frame;
+  std::vector<Item> items;
+  bool any_cam = false;
+
+  if (G_UNLIKELY (!filter->negotiated)) {
+    GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, (NULL), ("not negotiated"));
+    return GST_FLOW_NOT_NEGOTIATED;
+  }
+
+  GST_OBJECT_LOCK (self);
+  OverlaySettings s = *self->settings;
+  GST_OBJECT_UNLOCK (self);
+
+  items = collect_items (self, buf, s, GST_VIDEO_INFO_WIDTH (&filter->in_info),
+      GST_VIDEO_INFO_HEIGHT (&filter->in_info));
+  for (const Item &it : items)
+    any_cam |= it.has_cam;
+  /* Nothing to draw: the frame is not even mapped. */
+  if (!any_cam && (items.empty () || (!s.draw_boxes && !s.draw_labels)))
+    return GST_FLOW_OK;
+
+  if (!gst_video_frame_map (&frame, &filter->in_info, buf, GST_MAP_READWRITE)) {
+    GST_ELEMENT_ERROR (
+        self, STREAM, FAILED, (NULL), ("cannot map the frame for writing"));
+    return GST_FLOW_ERROR;
+  }
+  cv::Mat image (GST_VIDEO_FRAME_HEIGHT (&frame),
+      GST_VIDEO_FRAME_WIDTH (&frame), CV_8UC (self->state->order.channels),
+      GST_VIDEO_FRAME_PLANE_DATA (&frame, 0),
+      GST_VIDEO_FRAME_PLANE_STRIDE (&frame, 0));
+  try {
+    draw (self, image, s, items);
+  } catch (const cv::Exception &e) {
+    gst_video_frame_unmap (&frame);
+    GST_ELEMENT_ERROR (
+        self, LIBRARY, FAILED, ("drawing failed: %s", e.what ()), (NULL));
+    return GST_FLOW_ERROR;
+  }
+  gst_video_frame_unmap (&frame);
+  return GST_FLOW_OK;
+}
+
+static void
+gst_gradcam_overlay_set_property (
+    GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  GstGradcamOverlay *self = GST_GRADCAM_OVERLAY (object);
+  OverlaySettings &s = *self->settings;
+
+  GST_OBJECT_LOCK (self);
+  switch (prop_id) {
+    case PROP_ALPHA:
+      s.style.alpha = g_value_get_double (value);
+      break;
+    case PROP_COLORMAP:
+      s.style.colormap = g_value_get_enum (value);
+      break;
+    case PROP_BLEND:
+      s.style.blend = (vgg::render::Blend) g_value_get_enum (value);
+      break;
+    case PROP_ROIS:
+      s.rois = (RoiSelection) g_value_get_enum (value);
+      break;
+    case PROP_DRAW_LABELS:
+      s.draw_labels = g_value_get_boolean (value);
+      break;
+    case PROP_DRAW_BOXES:
+      s.draw_boxes = g_value_get_boolean (value);
+      break;
+    case PROP_MIN_CONFIDENCE:
+      s.min_confidence = g_value_get_double (value);
+      break;
+    case PROP_GROUP: {
+      const gchar *g = g_value_get_string (value);
+      s.group = g ? g : "";
+      break;
+    }
+    case PROP_GROUP_THRESHOLD:
+      s.group_threshold = g_value_get_double (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
+gst_gradcam_overlay_get_property (
+    GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  GstGradcamOverlay *self = GST_GRADCAM_OVERLAY (object);
+  const OverlaySettings &s = *self->settings;
+
+  GST_OBJECT_LOCK (self);
+  switch (prop_id) {
+    case PROP_ALPHA:
+      g_value_set_double (value, s.style.alpha);
+      break;
+    case PROP_COLORMAP:
+      g_value_set_enum (value, s.style.colormap);
+      break;
+    case PROP_BLEND:
+      g_value_set_enum (value, (gint) s.style.blend);
+      break;
+    case PROP_ROIS:
+      g_value_set_enum (value, (gint) s.rois);
+      break;
+    case PROP_DRAW_LABELS:
+      g_value_set_boolean (value, s.draw_labels);
+      break;
+    case PROP_DRAW_BOXES:
+      g_value_set_boolean (value, s.draw_boxes);
+      break;
+    case PROP_MIN_CONFIDENCE:
+      g_value_set_double (value, s.min_confidence);
+      break;
+    case PROP_GROUP:
+      g_value_set_string (value, s.group.empty () ? NULL : s.group.c_str ());
+      break;
+    case PROP_GROUP_THRESHOLD:
+      g_value_set_double (value, s.group_threshold);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
+gst_gradcam_overlay_finalize (GObject *object)
+{
+  GstGradcamOverlay *self = GST_GRADCAM_OVERLAY (object);
+
+  delete self->state;
+  delete self->settings;
+  G_OBJECT_CLASS (parent_class)->finalize (object);
+}
+
+static void
+gst_gradcam_overlay_class_init (GstGradcamOverlayClass *klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+  GstBaseTransformClass *trans_class = GST_BASE_TRANSFORM_CLASS (klass);
+  GstVideoFilterClass *filter_class = GST_VIDEO_FILTER_CLASS (klass);
+  const GParamFlags flags = (GParamFlags) (G_PARAM_READWRITE
+      | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING);
+
+  gobject_class->set_property = gst_gradcam_overlay_set_property;
+  gobject_class->get_property = gst_gradcam_overlay_get_property;
+  gobject_class->finalize = gst_gradcam_overlay_finalize;
+
+  g_object_class_install_property (gobject_class, PROP_ALPHA,
+      g_param_spec_double ("alpha", "Alpha",
+          "Weight of the heatmap colour "
+          "in the blend",
+          0.0, 1.0, DEFAULT_ALPHA, flags));
+  g_object_class_install_property (gobject_class, PROP_COLORMAP,
+      g_param_spec_enum ("colormap", "Colormap",
+          "OpenCV colormap that "
+          "colours the heatmaps",
+          GST_TYPE_GRADCAM_COLORMAP, DEFAULT_COLORMAP, flags));
+  g_object_class_install_property (gobject_class, PROP_BLEND,
+      g_param_spec_enum ("blend", "Blend",
+          "How heatmap colours combine with "
+          "the image",
+          GST_TYPE_GRADCAM_BLEND, (gint) DEFAULT_BLEND, flags));
+  g_object_class_install_property (gobject_class, PROP_ROIS,
+      g_param_spec_enum ("rois", "ROIs",
+          "Which regions to draw; where "
+          "heatmaps overlap, the maximum is coloured",
+          GST_TYPE_GRADCAM_ROIS, (gint) DEFAULT_ROIS, flags));
+  g_object_class_install_property (gobject_class, PROP_DRAW_LABELS,
+      g_param_spec_boolean ("draw-labels", "Draw labels",
+          "Write each drawn "
+          "region's top-1 label and score (and group score), sized to the "
+          "frame",
+          DEFAULT_DRAW_LABELS, flags));
+  g_object_class_install_property (gobject_class, PROP_DRAW_BOXES,
+      g_param_spec_boolean ("draw-boxes", "Draw boxes",
+          "Outline each drawn "
+          "region: green where its group score reaches group-threshold, grey "
+          "elsewhere",
+          DEFAULT_DRAW_BOXES, flags));
+  g_object_class_install_property (gobject_class, PROP_MIN_CONFIDENCE,
+      g_param_spec_double ("min-confidence", "Minimum confidence",
+          "Skip "
+          "regions whose top-1 confidence is below this",
+          0.0, 1.0, DEFAULT_MIN_CONFIDENCE, flags));
+  g_object_class_install_property (gobject_class, PROP_GROUP,
+      g_param_spec_string ("group", "Group",
+          "Class group for box colours "
+          "and rois=best (default: the first group in the classification)",
+          NULL, flags));
+  g_object_class_install_property (gobject_class, PROP_GROUP_THRESHOLD,
+      g_param_spec_double ("group-threshold", "Group threshold",
+          "Group score "
+          "from which a region's box is drawn as present",
+          0.0, 1.0, DEFAULT_GROUP_THRESHOLD, flags));
+
+  gst_element_class_set_static_metadata (element_class, "Grad-CAM overlay",
+      "Filter/Effect/Video",
+      "Draws Grad-CAM heatmaps, labels and region outlines from vggclassify "
+      "metadata onto the video",
+      "gst-vgg authors <gst-vgg@example.org>");
+  gst_element_class_add_static_pad_template (element_class, &sink_template);
+  gst_element_class_add_static_pad_template (element_class, &src_template);
+
+  trans_class->transform_ip
+      = GST_DEBUG_FUNCPTR (gst_gradcam_overlay_transform_ip);
+  filter_class->set_info = GST_DEBUG_FUNCPTR (gst_gradcam_overlay_set_info);
+
+  gst_type_mark_as_plugin_api (
+      GST_TYPE_GRADCAM_COLORMAP, (GstPluginAPIFlags) 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_GRADCAM_BLEND, (GstPluginAPIFlags) 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_GRADCAM_ROIS, (GstPluginAPIFlags) 0);
+  GST_DEBUG_CATEGORY_INIT (
+      gst_gradcam_overlay_debug, "gradcamoverlay", 0, "Grad-CAM overlay");
+}
+
+static void
+gst_gradcam_overlay_init (GstGradcamOverlay *self)
+{
+  self->settings = new OverlaySettings ();
+  self->state = new OverlayState ();
+  gst_base_transform_set_in_place (GST_BASE_TRANSFORM (self), TRUE);
+  gst_base_transform_set_qos_enabled (GST_BASE_TRANSFORM (self), FALSE);
+}
