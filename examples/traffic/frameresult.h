@@ -1,0 +1,61 @@
+/* gst-vgg
+ * Copyright (C) 2026 gst-vgg authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * A frame's results, read through gst-vgg's public metadata contract only
+ * (GstVideoRegionOfInterestMeta params and the "vggclassify" message): this
+ * file is what an application embedding gst-vgg needs, and no more.
+ */
+#pragma once
+
+#include <gst/gst.h>
+#include <gst/video/video.h>
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <string>
+#include <vector>
+
+struct Prediction
+{
+  int id;
+  std::string label;
+  double score;
+};
+
+struct RoiResult
+{
+  int id = -1;
+  std::string type;
+  int x = 0, y = 0, width = 0, height = 0;
+  int tile_index = -1; /* -1: not a tile */
+  std::vector<Prediction> top;
+  std::map<std::string, double> groups; /* group -> summed probability */
+};
+
+struct GroupState
+{
+  bool present = false;
+  double score = 0.0;
+  int roi = -1;
+};
+
+struct FrameResult
+{
+  guint64 frame = 0;
+  GstClockTime pts = GST_CLOCK_TIME_NONE, duration = GST_CLOCK_TIME_NONE;
+  bool stale = false;
+  std::string label;
+  double score = 0.0;
+  std::vector<RoiResult> rois;
+  std::map<std::string, GroupState> groups;
+
+  const RoiResult *roi (int id) const;
+  nlohmann::json to_json () const;
+};
+
+/* The classified ROIs of @buf. */
+std::vector<RoiResult> read_rois (GstBuffer *buf);
+
+/* Fills the per-frame fields of @result from a "vggclassify" message. */
+void read_summary (const GstStructure *s, FrameResult &result);

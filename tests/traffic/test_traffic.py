@@ -1,0 +1,195 @@
+#!/usr/bin/python3
+"""gst-vgg-traffic end to end on clips made by clip.py, with the planted
+red-square model: JSON lines, presence intervals to the frame, the annotated
+video and snapshots, an interrupted run, and every bad input's message and
+exit code.
+
+Run by meson test with VGG_TRAFFIC (the tool), GST_PLUGIN_PATH and
+VGG_TEST_MODELS set.
+"""
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(__file__))
+import clip  # noqa: E402
+from gi.repository import Gst  # noqa: E402
+
+TOOL = os.environ.get("VGG_TRAFFIC", "gst-vgg-traffic")
+MODELS = os.environ.get("VGG_TEST_MODELS", "")
+PLANTED = ["--model", os.path.join(MODELS, "planted.pt"),
+           "--class-groups", os.path.join(MODELS, "planted-groups.txt")]
+
+
+def run(*args, timeout=300):
+    return subprocess.run([TOOL, *args], capture_output=True, text=True, timeout=timeout)
+
+
+def decoded(path):
+    """(frames, width, height) of a video, decoded with GStreamer."""
+    p = Gst.parse_launch(f'filesrc location="{path}" ! decodebin ! videoconvert '
+                         "! fakesink name=sink signal-handoffs=true")
+    count = [0, 0, 0]
+
+    def handoff(sink, buf, pad):
+        s = pad.get_current_caps().get_structure(0)
+        count[0] += 1
+        count[1], count[2] = s.get_value("width"), s.get_value("height")
+    p.get_by_name("sink").connect("handoff", handoff)
+    p.set_state(Gst.State.PLAYING)
+    msg = p.get_bus().timed_pop_filtered(60 * Gst.SECOND,
+                                         Gst.MessageType.EOS | Gst.MessageType.ERROR)
+    p.set_state(Gst.State.NULL)
+    assert msg and msg.type == Gst.MessageType.EOS, "the video does not decode"
+    return tuple(count)
+
+
+def leftovers(directory):
+    return [f for f in os.listdir(directory) if f.endswith(".part")]
+
+
+class Traffic(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.clip = os.path.join(cls.tmp.name, "clip.mp4")
+        clip.make(cls.clip, 40, 10, 25)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def setUp(self):
+        self.out = tempfile.mkdtemp(dir=self.tmp.name)
+
+    def path(self, name):
+        return os.path.join(self.out, name)
+
+    def test_end_to_end(self):
+        r = run(*PLANTED, "--gradcam", "-o", self.path("a.mp4"), "-j", self.path("f.jsonl"),
+                "-s", self.path("s.json"), "--snapshots", self.path("snaps"), self.clip)
+        self.assertEqual(r.returncode, 0, r.stderr)
+
+        with open(self.path("f.jsonl")) as f:
+            lines = [json.loads(line) for line in f]
+        self.assertEqual(len(lines), 40)
+        for i, line in enumerate(lines):
+            self.assertEqual(line["frame"], i)
+            self.assertEqual(line["pts"], i * Gst.SECOND // 10)
+            self.assertAlmostEqual(line["time"], i / 10)
+            self.assertEqual([r["type"] for r in line["rois"]], ["frame"] + ["tile"] * 4)
+            self.assertEqual(line["groups"]["vehicle"]["present"], 10 <= i < 25, f"frame {i}")
+            for roi in line["rois"]:
+                self.assertEqual(len(roi["top"]), 2)
+                self.assertIn("vehicle", roi["groups"])
+
+        with open(self.path("s.json")) as f:
+            summary = json.load(f)
+        intervals = summary["groups"]["vehicle"]["intervals"]
+        self.assertEqual(len(intervals), 1)
+        iv = intervals[0]
+        self.assertEqual((iv["first_frame"], iv["frames"]), (10, 15))
+        self.assertAlmostEqual(iv["start"], 1.0)
+        self.assertAlmostEqual(iv["end"], 2.5)
+        self.assertEqual(iv["best_roi"]["tile"], 3)
+        self.assertEqual(iv["best_roi"]["rect"], [320, 240, 320, 240])
+        self.assertGreater(iv["peak_score"], 0.9)
+        self.assertEqual(summary["stats"]["frames"], 40)
+        self.assertFalse(summary["interrupted"])
+
+        self.assertEqual(decoded(self.path("a.mp4")), (40, 640, 480))
+        self.assertEqual(os.listdir(self.path("snaps")), ["vehicle-00001.000s.png"])
+        with open(self.path("snaps/vehicle-00001.000s.png"), "rb") as f:
+            self.assertEqual(f.read(8), b"\x89PNG\r\n\x1a\n")
+        self.assertEqual(leftovers(self.out), [])
+
+    def test_summary_on_stdout_without_outputs(self):
+        r = run(*PLANTED, "--rows", "1", "--columns", "1", "--no-full-frame", self.clip)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        summary = json.loads(r.stdout)
+        # A single tile is the whole frame: the square is too small there.
+        self.assertEqual(summary["groups"]["vehicle"]["intervals"], [])
+        self.assertEqual(summary["stats"]["frames"], 40)
+
+    def test_interrupted_run_leaves_valid_outputs(self):
+        long_clip = os.path.join(self.out, "long.mp4")
+        clip.make(long_clip, 300, 10, 250)
+        p = subprocess.Popen([TOOL, *PLANTED, "--batch-size", "1", "-o", self.path("a.mp4"),
+                              "-j", self.path("f.jsonl"), "-s", self.path("s.json"),
+                              long_clip], stderr=subprocess.PIPE, text=True)
+        deadline = time.time() + 120
+        while time.time() < deadline:
+            part = self.path("f.jsonl.part")
+            if os.path.exists(part) and os.path.getsize(part) > 60000:
+                break
+            time.sleep(0.05)
+        p.send_signal(signal.SIGINT)
+        _, err = p.communicate(timeout=120)
+        self.assertEqual(p.returncode, 130, err)
+
+        with open(self.path("f.jsonl")) as f:
+            lines = [json.loads(line) for line in f]
+        n = len(lines)
+        self.assertTrue(0 < n < 300, n)
+        self.assertEqual([l["frame"] for l in lines], list(range(n)))
+        with open(self.path("s.json")) as f:
+            summary = json.load(f)
+        self.assertTrue(summary["interrupted"])
+        self.assertEqual(summary["stats"]["frames"], n)
+        self.assertGreater(n, 10)
+        # The square is there from frame 10 to the end of what was processed.
+        iv = summary["groups"]["vehicle"]["intervals"][0]
+        self.assertEqual((iv["first_frame"], iv["frames"]), (10, n - 10))
+        frames, w, h = decoded(self.path("a.mp4"))
+        self.assertEqual((frames, w, h), (n, 640, 480))
+        self.assertEqual(leftovers(self.out), [])
+
+    def assert_fails(self, code, message, *args):
+        r = run(*args)
+        self.assertEqual(r.returncode, code, r.stderr)
+        lines = r.stderr.strip().splitlines()
+        self.assertEqual(len(lines), 1, r.stderr)
+        self.assertIn(message, lines[0])
+        for name in ("x.jsonl", "x.json", "x.mp4"):
+            self.assertFalse(os.path.exists(self.path(name)), name)
+        self.assertEqual(leftovers(self.out), [])
+
+    def test_bad_input(self):
+        outs = ["-j", self.path("x.jsonl"), "-s", self.path("x.json"), "-o", self.path("x.mp4")]
+        junk = self.path("junk.mp4")
+        with open(junk, "wb") as f:
+            f.write(os.urandom(100000))
+        text_model = os.path.join(MODELS, "tiny-labels.txt")
+        self.assert_fails(1, "cannot read /no/such.mp4: no such file", *PLANTED, *outs,
+                          "/no/such.mp4")
+        self.assert_fails(1, "cannot decode", *PLANTED, *outs, junk)
+        self.assert_fails(1, "is not a TorchScript model", "--model", text_model, *outs,
+                          self.clip)
+        self.assert_fails(1, "cannot write /no/dir/x.jsonl", *PLANTED, "-j",
+                          "/no/dir/x.jsonl", self.clip)
+
+    def test_bad_usage(self):
+        self.assert_fails(2, "Unknown option --frobnicate", *PLANTED, "--frobnicate",
+                          self.clip)
+        self.assert_fails(2, "give one input video", *PLANTED)
+        self.assert_fails(2, "--rows 0: not a valid value", *PLANTED, "--rows", "0",
+                          self.clip)
+        self.assert_fails(2, "--colormap sepia: not a valid value", *PLANTED, "--colormap",
+                          "sepia", "-o", self.path("v.mp4"), self.clip)
+        self.assert_fails(2, "name it .mp4, .mkv, .webm or .avi", *PLANTED, "-o",
+                          self.path("x.txt"), self.clip)
+        env_model = os.environ.pop("GST_VGG_MODEL", None)
+        try:
+            self.assert_fails(2, "no model", self.clip)
+        finally:
+            if env_model:
+                os.environ["GST_VGG_MODEL"] = env_model
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
