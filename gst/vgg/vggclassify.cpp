@@ -32,6 +32,7 @@
 #include <gio/gio.h>
 
 #include <algorithm>
+#include <deque>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -53,6 +54,9 @@ GST_DEBUG_CATEGORY_STATIC (gst_vgg_classify_debug);
 #define DEFAULT_THREADS 0
 #define DEFAULT_GRADCAM FALSE
 #define DEFAULT_GRADCAM_TARGET "top1"
+#define DEFAULT_BATCH_FRAMES 1
+#define DEFAULT_MAX_LATENCY 0
+#define MAX_BATCH_FRAMES 64
 
 enum
 {
@@ -74,6 +78,8 @@ enum
   PROP_GRADCAM,
   PROP_GRADCAM_TARGET,
   PROP_GRADCAM_LAYER,
+  PROP_BATCH_FRAMES,
+  PROP_MAX_LATENCY,
 };
 
 /* The roi_type quarks of a comma-separated list; empty for "*" (any). */
@@ -109,6 +115,8 @@ struct Settings
   guint batch_size = DEFAULT_BATCH_SIZE, top_k = DEFAULT_TOP_K;
   guint inference_interval = DEFAULT_INFERENCE_INTERVAL;
   guint threads = DEFAULT_THREADS;
+  guint batch_frames = DEFAULT_BATCH_FRAMES;
+  guint64 max_latency = DEFAULT_MAX_LATENCY;
   gdouble group_threshold = DEFAULT_GROUP_THRESHOLD;
   gboolean post_messages = DEFAULT_POST_MESSAGES;
 };
@@ -120,17 +128,28 @@ struct Target
   vgg::Rect rect;
 };
 
+/* A frame from its arrival until it is pushed, with the message to post
+ * just before it (so that a frame's message always precedes the frame). */
+struct Held
+{
+  GstBuffer *buf;
+  GstStructure *summary;
+};
+
 /* Built in start(), dropped in stop(). */
 struct State
 {
   std::unique_ptr<vgg::Classifier> engine;
   vgg::PixelLayout layout;
   guint64 frames = 0;
+  /* Frames waiting for a batch, and frames classified but not yet pushed. */
+  std::deque<Held> held, ready;
   /* The last inference, for the frames in between with inference-interval:
-   * the regions' types and rectangles, and their classification params. */
+   * the regions' types and rectangles, their results, and per region its
+   * classification and (with Grad-CAM) gradcam params. */
+  bool have_last = false;
   std::vector<std::pair<GQuark, vgg::Rect>> last_layout;
   std::vector<vgg::RoiResult> last_results;
-  /* Per region: its classification and (with Grad-CAM) gradcam params. */
   std::vector<GstStructure *> last_params;
 
   void clear_last ()
@@ -141,8 +160,24 @@ struct State
     last_params.clear ();
     last_results.clear ();
     last_layout.clear ();
+    have_last = false;
   }
-  ~State () { clear_last (); }
+  void drop_frames ()
+  {
+    for (std::deque<Held> *q : {&held, &ready}) {
+      for (Held &h : *q) {
+        gst_buffer_unref (h.buf);
+        if (h.summary)
+          gst_structure_free (h.summary);
+      }
+      q->clear ();
+    }
+  }
+  ~State ()
+  {
+    drop_frames ();
+    clear_last ();
+  }
 };
 
 struct _GstVggClassify
@@ -307,6 +342,7 @@ gst_vgg_classify_stop (GstBaseTransform *trans)
 {
   GstVggClassify *self = GST_VGG_CLASSIFY (trans);
 
+  self->state->drop_frames ();
   self->state->engine.reset ();
   self->state->clear_last ();
   return TRUE;
@@ -380,130 +416,287 @@ collect_targets (GstVggClassify *self, GstBuffer *buf,
   return targets;
 }
 
-/* Classifies @targets of @buf; the frame is only read (metadata only). */
-static GstFlowReturn
-run_engine (GstVggClassify *self, GstBuffer *buf,
-    const std::vector<Target> &targets, const Settings &s,
-    std::vector<vgg::RoiResult> &results)
+/* One frame of a batch: its regions and whether it is classified or reuses
+ * the last results. */
+struct Job
 {
-  GstVideoFilter *filter = GST_VIDEO_FILTER (self);
-  GstVideoFrame frame;
-  vgg::FrameRois fr;
-  vgg::RunOptions run;
-
-  if (!gst_video_frame_map (&frame, &filter->in_info, buf, GST_MAP_READ)) {
-    GST_ELEMENT_ERROR (
-        self, STREAM, FAILED, (NULL), ("cannot map the frame for reading"));
-    return GST_FLOW_ERROR;
-  }
-  const guint8 *data = (const guint8 *) GST_VIDEO_FRAME_PLANE_DATA (&frame, 0);
-  fr.frame.data = data;
-  fr.frame.size = frame.map[0].size - (data - frame.map[0].data);
-  fr.frame.width = GST_VIDEO_FRAME_WIDTH (&frame);
-  fr.frame.height = GST_VIDEO_FRAME_HEIGHT (&frame);
-  fr.frame.stride = GST_VIDEO_FRAME_PLANE_STRIDE (&frame, 0);
-  fr.frame.layout = self->state->layout;
-  for (const Target &t : targets)
-    fr.rois.push_back (t.rect);
-
-  run.top_k = s.top_k;
-  run.batch_size = s.batch_size;
-  run.interpolation = s.interpolation;
-  try {
-    results = self->state->engine->classify ({fr}, run)[0];
-  } catch (const vgg::Error &e) {
-    gst_video_frame_unmap (&frame);
-    GST_ELEMENT_ERROR (self, STREAM, FAILED, ("%s", e.what ()), (NULL));
-    return GST_FLOW_ERROR;
-  }
-  gst_video_frame_unmap (&frame);
-  return GST_FLOW_OK;
-}
-
-static GstFlowReturn
-gst_vgg_classify_transform_ip (GstBaseTransform *trans, GstBuffer *buf)
-{
-  GstVggClassify *self = GST_VGG_CLASSIFY (trans);
-  GstVideoFilter *filter = GST_VIDEO_FILTER (trans);
-  State &st = *self->state;
-  gint width, height;
-  gboolean any, stale;
+  Held *frame;
   std::vector<Target> targets;
   std::vector<std::pair<GQuark, vgg::Rect>> layout;
   std::vector<gint> roi_ids;
+  guint64 index;
+  gboolean stale;
+};
 
-  if (G_UNLIKELY (!st.engine || !filter->negotiated)) {
-    GST_ELEMENT_ERROR (
-        self, CORE, NEGOTIATION, (NULL), ("not started or not negotiated"));
-    return GST_FLOW_NOT_NEGOTIATED;
+/* Classifies the regions of the jobs that are not stale, all in one call to
+ * the engine; the frames are only read (metadata only). */
+static GstFlowReturn
+run_engine (GstVggClassify *self, std::vector<Job> &jobs, const Settings &s,
+    std::vector<std::vector<vgg::RoiResult>> &results)
+{
+  GstVideoFilter *filter = GST_VIDEO_FILTER (self);
+  std::vector<GstVideoFrame> mapped;
+  std::vector<vgg::FrameRois> frames;
+  vgg::RunOptions run;
+  GstFlowReturn ret = GST_FLOW_OK;
+
+  mapped.reserve (jobs.size ());
+  for (Job &j : jobs) {
+    if (j.stale || j.targets.empty ())
+      continue;
+    GstVideoFrame frame;
+    if (!gst_video_frame_map (
+            &frame, &filter->in_info, j.frame->buf, GST_MAP_READ)) {
+      GST_ELEMENT_ERROR (
+          self, STREAM, FAILED, (NULL), ("cannot map a frame for reading"));
+      ret = GST_FLOW_ERROR;
+      break;
+    }
+    mapped.push_back (frame);
+    vgg::FrameRois fr;
+    const guint8 *data
+        = (const guint8 *) GST_VIDEO_FRAME_PLANE_DATA (&frame, 0);
+    fr.frame.data = data;
+    fr.frame.size = frame.map[0].size - (data - frame.map[0].data);
+    fr.frame.width = GST_VIDEO_FRAME_WIDTH (&frame);
+    fr.frame.height = GST_VIDEO_FRAME_HEIGHT (&frame);
+    fr.frame.stride = GST_VIDEO_FRAME_PLANE_STRIDE (&frame, 0);
+    fr.frame.layout = self->state->layout;
+    for (const Target &t : j.targets)
+      fr.rois.push_back (t.rect);
+    frames.push_back (std::move (fr));
   }
+
+  if (ret == GST_FLOW_OK && !frames.empty ()) {
+    run.top_k = s.top_k;
+    run.batch_size = s.batch_size;
+    run.interpolation = s.interpolation;
+    try {
+      results = self->state->engine->classify (frames, run);
+    } catch (const vgg::Error &e) {
+      GST_ELEMENT_ERROR (self, STREAM, FAILED, ("%s", e.what ()), (NULL));
+      ret = GST_FLOW_ERROR;
+    }
+  }
+  for (GstVideoFrame &f : mapped)
+    gst_video_frame_unmap (&f);
+  return ret;
+}
+
+/* Classifies the held frames (one engine call for all of them) and moves
+ * them to the ready queue with their results and messages. */
+static GstFlowReturn
+process_held (GstVggClassify *self)
+{
+  GstVideoFilter *filter = GST_VIDEO_FILTER (self);
+  State &st = *self->state;
+  std::vector<Job> jobs;
+  std::vector<std::vector<vgg::RoiResult>> results;
+  gint width = GST_VIDEO_INFO_WIDTH (&filter->in_info);
+  gint height = GST_VIDEO_INFO_HEIGHT (&filter->in_info);
 
   GST_OBJECT_LOCK (self);
   Settings s = *self->settings;
   GST_OBJECT_UNLOCK (self);
 
-  width = GST_VIDEO_INFO_WIDTH (&filter->in_info);
-  height = GST_VIDEO_INFO_HEIGHT (&filter->in_info);
-  targets = collect_targets (self, buf, s.roi_quarks, width, height, &any);
-  if (!any) {
-    GstVideoRegionOfInterestMeta *meta
-        = vgg_roi_add_frame (buf, vgg_roi_next_id (buf), width, height);
-    targets.push_back ({meta, {0, 0, width, height}});
-  }
-  for (const Target &t : targets) {
-    layout.emplace_back (t.meta->roi_type, t.rect);
-    roi_ids.push_back (t.meta->id);
+  /* Which frames are classified: every inference-interval'th, and any
+   * whose regions differ from the last classified frame's, in order. */
+  bool have_last = st.have_last;
+  std::vector<std::pair<GQuark, vgg::Rect>> last_layout = st.last_layout;
+  for (Held &h : st.held) {
+    Job j;
+    gboolean any;
+    j.frame = &h;
+    j.targets
+        = collect_targets (self, h.buf, s.roi_quarks, width, height, &any);
+    if (!any) {
+      GstVideoRegionOfInterestMeta *meta
+          = vgg_roi_add_frame (h.buf, vgg_roi_next_id (h.buf), width, height);
+      j.targets.push_back ({meta, {0, 0, width, height}});
+    }
+    for (const Target &t : j.targets) {
+      j.layout.emplace_back (t.meta->roi_type, t.rect);
+      j.roi_ids.push_back (t.meta->id);
+    }
+    j.index = st.frames++;
+    j.stale = s.inference_interval > 1 && j.index % s.inference_interval != 0
+        && have_last && j.layout == last_layout;
+    if (!j.stale) {
+      have_last = true;
+      last_layout = j.layout;
+    }
+    jobs.push_back (std::move (j));
   }
 
-  /* Between inferences, reuse the last results if the regions are the
-   * same ones. */
-  stale = s.inference_interval > 1 && st.frames % s.inference_interval != 0
-      && !st.last_params.empty () && layout == st.last_layout;
-  if (stale) {
-    for (size_t i = 0; i < targets.size (); i++) {
-      for (size_t j = 0; j < 2; j++) {
-        GstStructure *p = st.last_params[2 * i + j];
-        if (!p)
-          continue;
-        p = gst_structure_copy (p);
-        if (j == 0)
-          gst_structure_set (p, "stale", G_TYPE_BOOLEAN, TRUE, NULL);
-        vgg_roi_set_param (targets[i].meta, p);
+  GstFlowReturn ret = run_engine (self, jobs, s, results);
+  if (ret != GST_FLOW_OK) {
+    st.drop_frames ();
+    return ret;
+  }
+
+  size_t next = 0;
+  for (Job &j : jobs) {
+    if (j.stale) {
+      for (size_t i = 0; i < j.targets.size (); i++) {
+        for (size_t k = 0; k < 2; k++) {
+          GstStructure *p = st.last_params[2 * i + k];
+          if (!p)
+            continue;
+          p = gst_structure_copy (p);
+          if (k == 0)
+            gst_structure_set (p, "stale", G_TYPE_BOOLEAN, TRUE, NULL);
+          vgg_roi_set_param (j.targets[i].meta, p);
+        }
       }
+    } else {
+      std::vector<vgg::RoiResult> r;
+      if (!j.targets.empty ())
+        r = std::move (results[next++]);
+      st.clear_last ();
+      for (size_t i = 0; i < j.targets.size (); i++) {
+        GstStructure *p = vgg_classification_new (r[i], *st.engine, FALSE);
+        GstStructure *cam
+            = r[i].cam.class_id >= 0 ? vgg_gradcam_new (r[i].cam) : NULL;
+        st.last_params.push_back (gst_structure_copy (p));
+        st.last_params.push_back (cam ? gst_structure_copy (cam) : NULL);
+        vgg_roi_set_param (j.targets[i].meta, p);
+        if (cam)
+          vgg_roi_set_param (j.targets[i].meta, cam);
+      }
+      st.have_last = true;
+      st.last_layout = j.layout;
+      st.last_results = std::move (r);
     }
-  } else {
-    std::vector<vgg::RoiResult> results;
-    if (!targets.empty ()) {
-      GstFlowReturn ret = run_engine (self, buf, targets, s, results);
-      if (ret != GST_FLOW_OK)
-        return ret;
+    if (s.post_messages) {
+      vgg::FrameSummary summary = vgg::summarize (
+          st.last_results, st.engine->groups (), s.group_threshold);
+      j.frame->summary = vgg_frame_summary_new (summary, *st.engine, j.roi_ids,
+          GST_BUFFER_PTS (j.frame->buf), j.index, j.stale);
     }
-    st.clear_last ();
-    for (size_t i = 0; i < targets.size (); i++) {
-      GstStructure *p = vgg_classification_new (results[i], *st.engine, FALSE);
-      GstStructure *cam = results[i].cam.class_id >= 0
-          ? vgg_gradcam_new (results[i].cam)
-          : NULL;
-      st.last_params.push_back (gst_structure_copy (p));
-      st.last_params.push_back (cam ? gst_structure_copy (cam) : NULL);
-      vgg_roi_set_param (targets[i].meta, p);
-      if (cam)
-        vgg_roi_set_param (targets[i].meta, cam);
-    }
-    st.last_layout = layout;
-    st.last_results = std::move (results);
   }
-
-  if (s.post_messages) {
-    vgg::FrameSummary summary = vgg::summarize (
-        st.last_results, st.engine->groups (), s.group_threshold);
-    gst_element_post_message (GST_ELEMENT (self),
-        gst_message_new_element (GST_OBJECT (self),
-            vgg_frame_summary_new (summary, *st.engine, roi_ids,
-                GST_BUFFER_PTS (buf), st.frames, stale)));
-  }
-  st.frames++;
+  for (Held &h : st.held)
+    st.ready.push_back (h);
+  st.held.clear ();
   return GST_FLOW_OK;
+}
+
+static Held
+pop_ready (GstVggClassify *self)
+{
+  Held h = self->state->ready.front ();
+  self->state->ready.pop_front ();
+  if (h.summary)
+    gst_element_post_message (GST_ELEMENT (self),
+        gst_message_new_element (GST_OBJECT (self), h.summary));
+  return h;
+}
+
+/* Frames are held until batch-frames of them (or max-latency of stream
+ * time) are there; then they are classified together and pushed one by one
+ * from generate_output. */
+static GstFlowReturn
+gst_vgg_classify_submit_input_buffer (
+    GstBaseTransform *trans, gboolean is_discont, GstBuffer *buf)
+{
+  GstVggClassify *self = GST_VGG_CLASSIFY (trans);
+  State &st = *self->state;
+  guint batch_frames;
+  guint64 max_latency;
+
+  if (G_UNLIKELY (!st.engine || !GST_VIDEO_FILTER (trans)->negotiated)) {
+    gst_buffer_unref (buf);
+    GST_ELEMENT_ERROR (
+        self, CORE, NEGOTIATION, (NULL), ("not started or not negotiated"));
+    return GST_FLOW_NOT_NEGOTIATED;
+  }
+  GST_OBJECT_LOCK (self);
+  batch_frames = self->settings->batch_frames;
+  max_latency = self->settings->max_latency;
+  GST_OBJECT_UNLOCK (self);
+
+  /* Metadata only: a shared buffer gets a new GstBuffer, never a pixel copy. */
+  st.held.push_back ({gst_buffer_make_writable (buf), NULL});
+  GstClockTime first = GST_BUFFER_PTS (st.held.front ().buf);
+  GstClockTime last = GST_BUFFER_PTS (st.held.back ().buf);
+  gboolean waited_enough = max_latency > 0 && GST_CLOCK_TIME_IS_VALID (first)
+      && GST_CLOCK_TIME_IS_VALID (last) && last >= first
+      && last - first >= max_latency;
+  if (st.held.size () >= batch_frames || waited_enough)
+    return process_held (self);
+  return GST_FLOW_OK;
+}
+
+static GstFlowReturn
+gst_vgg_classify_generate_output (GstBaseTransform *trans, GstBuffer **outbuf)
+{
+  GstVggClassify *self = GST_VGG_CLASSIFY (trans);
+
+  *outbuf = self->state->ready.empty () ? NULL : pop_ready (self).buf;
+  return GST_FLOW_OK;
+}
+
+/* Classifies and pushes every held frame, e.g. before EOS or new caps. */
+static GstFlowReturn
+drain (GstVggClassify *self)
+{
+  State &st = *self->state;
+  GstFlowReturn ret = GST_FLOW_OK;
+
+  if (!st.held.empty () && st.engine)
+    ret = process_held (self);
+  while (!st.ready.empty ()) {
+    GstBuffer *buf = pop_ready (self).buf;
+    if (ret == GST_FLOW_OK)
+      ret = gst_pad_push (GST_BASE_TRANSFORM_SRC_PAD (self), buf);
+    else
+      gst_buffer_unref (buf);
+  }
+  return ret;
+}
+
+static gboolean
+gst_vgg_classify_sink_event (GstBaseTransform *trans, GstEvent *event)
+{
+  GstVggClassify *self = GST_VGG_CLASSIFY (trans);
+
+  if (GST_EVENT_TYPE (event) == GST_EVENT_FLUSH_STOP) {
+    /* A flush throws away what was held. */
+    self->state->drop_frames ();
+  } else if (GST_EVENT_IS_SERIALIZED (event)) {
+    /* Nothing may overtake the held frames: EOS, caps, segments, gaps... */
+    drain (self);
+  }
+  return GST_BASE_TRANSFORM_CLASS (parent_class)->sink_event (trans, event);
+}
+
+/* Holding frames adds up to max-latency, or batch-frames - 1 frames. */
+static gboolean
+gst_vgg_classify_query (
+    GstBaseTransform *trans, GstPadDirection direction, GstQuery *query)
+{
+  GstVggClassify *self = GST_VGG_CLASSIFY (trans);
+  gboolean ret = GST_BASE_TRANSFORM_CLASS (parent_class)
+                     ->query (trans, direction, query);
+
+  if (ret && direction == GST_PAD_SRC
+      && GST_QUERY_TYPE (query) == GST_QUERY_LATENCY) {
+    GstVideoInfo *info = &GST_VIDEO_FILTER (trans)->in_info;
+    gboolean live;
+    GstClockTime min, max, extra = 0;
+    GST_OBJECT_LOCK (self);
+    guint frames = self->settings->batch_frames;
+    guint64 max_latency = self->settings->max_latency;
+    GST_OBJECT_UNLOCK (self);
+    if (frames > 1 && GST_VIDEO_INFO_FPS_N (info) > 0)
+      extra = gst_util_uint64_scale_int ((frames - 1) * GST_SECOND,
+          GST_VIDEO_INFO_FPS_D (info), GST_VIDEO_INFO_FPS_N (info));
+    if (frames > 1 && max_latency > 0 && (extra == 0 || max_latency < extra))
+      extra = max_latency;
+    gst_query_parse_latency (query, &live, &min, &max);
+    gst_query_set_latency (query, live, min + extra,
+        GST_CLOCK_TIME_IS_VALID (max) ? max + extra : max);
+  }
+  return ret;
 }
 
 static void
@@ -578,6 +771,12 @@ gst_vgg_classify_set_property (
     case PROP_GRADCAM_LAYER:
       set_string (s.gradcam_layer, value);
       break;
+    case PROP_BATCH_FRAMES:
+      s.batch_frames = g_value_get_uint (value);
+      break;
+    case PROP_MAX_LATENCY:
+      s.max_latency = g_value_get_uint64 (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -646,6 +845,12 @@ gst_vgg_classify_get_property (
     case PROP_GRADCAM_LAYER:
       g_value_set_string (
           value, s.gradcam_layer.empty () ? NULL : s.gradcam_layer.c_str ());
+      break;
+    case PROP_BATCH_FRAMES:
+      g_value_set_uint (value, s.batch_frames);
+      break;
+    case PROP_MAX_LATENCY:
+      g_value_set_uint64 (value, s.max_latency);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -770,6 +975,19 @@ gst_vgg_classify_class_init (GstVggClassifyClass *klass)
           "its final max-pool",
           NULL, at_start));
 
+  g_object_class_install_property (gobject_class, PROP_BATCH_FRAMES,
+      g_param_spec_uint ("batch-frames", "Batch frames",
+          "Hold up to this many consecutive frames and classify their regions "
+          "together (throughput on GPUs; adds latency); held frames are "
+          "pushed in order before EOS, new caps and other serialized events",
+          1, MAX_BATCH_FRAMES, DEFAULT_BATCH_FRAMES, live));
+  g_object_class_install_property (gobject_class, PROP_MAX_LATENCY,
+      g_param_spec_uint64 ("max-latency", "Maximum latency",
+          "With batch-frames > 1, classify the held frames as soon as they "
+          "span this much stream time, in nanoseconds (0 = only when "
+          "batch-frames are held)",
+          0, G_MAXUINT64, DEFAULT_MAX_LATENCY, live));
+
   gst_element_class_set_static_metadata (element_class, "VGG classifier",
       "Filter/Analyzer/Video",
       "Classifies regions of interest with a TorchScript VGG16 in batches "
@@ -780,7 +998,12 @@ gst_vgg_classify_class_init (GstVggClassifyClass *klass)
 
   trans_class->start = GST_DEBUG_FUNCPTR (gst_vgg_classify_start);
   trans_class->stop = GST_DEBUG_FUNCPTR (gst_vgg_classify_stop);
-  trans_class->transform_ip = GST_DEBUG_FUNCPTR (gst_vgg_classify_transform_ip);
+  trans_class->submit_input_buffer
+      = GST_DEBUG_FUNCPTR (gst_vgg_classify_submit_input_buffer);
+  trans_class->generate_output
+      = GST_DEBUG_FUNCPTR (gst_vgg_classify_generate_output);
+  trans_class->sink_event = GST_DEBUG_FUNCPTR (gst_vgg_classify_sink_event);
+  trans_class->query = GST_DEBUG_FUNCPTR (gst_vgg_classify_query);
   filter_class->set_info = GST_DEBUG_FUNCPTR (gst_vgg_classify_set_info);
 
   gst_type_mark_as_plugin_api (GST_TYPE_VGG_PRECISION, (GstPluginAPIFlags) 0);

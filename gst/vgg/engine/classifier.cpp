@@ -7,9 +7,15 @@
 #include "splitmodel.h"
 
 #include <torch/script.h>
+#include <ATen/Context.h>
 #include <torch/csrc/autograd/autograd.h>
 #include <torch/cuda.h>
 #include <ATen/Parallel.h>
+
+#ifdef VGG_HAVE_CUDA
+#include <c10/cuda/CUDAGuard.h>
+#include <c10/cuda/CUDAStream.h>
+#endif
 
 #include <cerrno>
 #include <cstring>
@@ -115,6 +121,11 @@ struct Classifier::Impl
   int cam_width = 0, cam_height = 0;
   torch::Tensor target_classes; /* the group's class ids, on the device */
   int num_classes = 0;
+#ifdef VGG_HAVE_CUDA
+  /* The element's own stream: uploads, preprocessing, the model and the
+   * copy of the results queue there, apart from other users of the GPU. */
+  std::optional<c10::cuda::CUDAStream> stream;
+#endif
 
   void log (LogLevel level, const std::string &msg) const
   {
@@ -180,6 +191,13 @@ Classifier::Impl::load_module ()
     p.requires_grad_ (false);
   if (dtype != torch::kFloat)
     module.to (dtype);
+  if (device.is_cuda ()) {
+    /* NHWC convolutions: what tensor cores want. */
+    for (at::Tensor p : module.parameters ())
+      if (p.dim () == 4)
+        p.set_data (p.contiguous (at::MemoryFormat::ChannelsLast));
+    at::globalContext ().setBenchmarkCuDNN (true);
+  }
 }
 
 torch::Tensor
@@ -380,6 +398,10 @@ Classifier::Classifier (const ClassifierOptions &options)
   if (options.gradcam)
     d.load_gradcam ();
   d.pre.emplace (d.config.input, d.device);
+#ifdef VGG_HAVE_CUDA
+  if (d.device.is_cuda ())
+    d.stream = c10::cuda::getStreamFromPool (false, d.device.index ());
+#endif
   d.log (LogLevel::Info,
       "model \"" + d.config.name + "\": " + std::to_string (d.num_classes)
           + " classes, " + std::to_string (d.groups.size ())
@@ -399,16 +421,24 @@ Classifier::classify (
   const int64_t n_groups = d.groups.size ();
 
   torch::NoGradGuard no_grad;
+#ifdef VGG_HAVE_CUDA
+  std::optional<c10::cuda::CUDAStreamGuard> on_stream;
+  if (d.stream)
+    on_stream.emplace (*d.stream);
+#endif
   std::vector<torch::Tensor> inputs;
-  for (const FrameRois &f : frames)
-    if (!f.rois.empty ())
-      inputs.push_back (d.pre->run (f.frame, f.rois, options.interpolation));
+  for (size_t f = 0; f < frames.size (); f++)
+    if (!frames[f].rois.empty ())
+      inputs.push_back (d.pre->run (
+          frames[f].frame, frames[f].rois, options.interpolation, f));
   if (inputs.empty ())
     return results;
 
   /* Per region: k scores, k ids, the group sums; packed in one tensor so
    * that a single copy brings everything back to the host. */
   torch::Tensor x = torch::cat (inputs).to (d.dtype);
+  if (d.device.is_cuda ())
+    x = x.contiguous (at::MemoryFormat::ChannelsLast);
   std::vector<torch::Tensor> packed;
   try {
     for (int64_t start = 0; start < x.size (0); start += batch) {

@@ -5,6 +5,11 @@
 #include "preprocess.h"
 #include "error.h"
 
+#include <ATen/Parallel.h>
+
+#include <algorithm>
+#include <cstring>
+
 namespace vgg {
 
 using torch::indexing::None;
@@ -116,7 +121,7 @@ Preprocessor::sampling (
 }
 
 torch::Tensor
-Preprocessor::upload (const Frame &frame)
+Preprocessor::upload (const Frame &frame, size_t slot)
 {
   if (frame.width <= 0 || frame.height <= 0)
     throw Error ("empty frame");
@@ -128,10 +133,28 @@ Preprocessor::upload (const Frame &frame)
         + " bytes is too small for " + std::to_string (frame.width) + "x"
         + std::to_string (frame.height) + " with stride "
         + std::to_string (frame.stride));
-  /* Wraps the caller's memory: no copy on the CPU, one upload otherwise. */
-  torch::Tensor bytes = torch::from_blob (
-      const_cast<uint8_t *> (frame.data), {(int64_t) needed}, torch::kUInt8);
-  return device_.is_cpu () ? bytes : bytes.to (device_);
+  if (device_.is_cpu ()) {
+    /* Wraps the caller's memory: no copy at all. */
+    return torch::from_blob (
+        const_cast<uint8_t *> (frame.data), {(int64_t) needed}, torch::kUInt8);
+  }
+  if (staging_.size () <= slot)
+    staging_.resize (slot + 1);
+  torch::Tensor &pinned = staging_[slot];
+  if (!pinned.defined () || (size_t) pinned.numel () < needed)
+    pinned = torch::empty ({(int64_t) needed},
+        torch::TensorOptions ().dtype (torch::kUInt8).pinned_memory (true));
+  /* The copy into pinned memory is the host's share of the upload: spread
+   * it over LibTorch's threads (idle while the GPU works). */
+  uint8_t *dst = (uint8_t *) pinned.data_ptr ();
+  const int64_t chunk = 1 << 20;
+  at::parallel_for (
+      0, (needed + chunk - 1) / chunk, 1, [&] (int64_t begin, int64_t end) {
+        size_t from = begin * chunk,
+               to = std::min (needed, (size_t) end * chunk);
+        std::memcpy (dst + from, frame.data + from, to - from);
+      });
+  return pinned.narrow (0, 0, needed).to (device_, /*non_blocking=*/true);
 }
 
 torch::Tensor
@@ -145,10 +168,10 @@ Preprocessor::run_uploaded (const torch::Tensor &bytes, const Frame &frame,
 }
 
 torch::Tensor
-Preprocessor::run (
-    const Frame &frame, const std::vector<Rect> &rois, Interpolation interp)
+Preprocessor::run (const Frame &frame, const std::vector<Rect> &rois,
+    Interpolation interp, size_t slot)
 {
-  return run_uploaded (upload (frame), frame, rois, interp);
+  return run_uploaded (upload (frame, slot), frame, rois, interp);
 }
 
 } // namespace vgg

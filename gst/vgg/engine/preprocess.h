@@ -21,12 +21,17 @@ class Preprocessor
 public:
   Preprocessor (const InputSpec &spec, torch::Device device);
 
-  /* [rois.size (), 3, spec.height, spec.width] float32 on the device. */
-  torch::Tensor run (
-      const Frame &frame, const std::vector<Rect> &rois, Interpolation interp);
+  /* [rois.size (), 3, spec.height, spec.width] float32 on the device.
+   * @slot: the frame's place in a batch of frames (each has its own
+   * staging memory for the upload to a GPU). */
+  torch::Tensor run (const Frame &frame, const std::vector<Rect> &rois,
+      Interpolation interp, size_t slot = 0);
 
-  /* The frame's bytes on the device (the only copy of the frame). */
-  torch::Tensor upload (const Frame &frame);
+  /* The frame's bytes on the device: the caller's memory itself on the CPU;
+   * on a GPU, one asynchronous copy (on the current stream) from pinned
+   * staging memory, which stays in use until the stream has run it, i.e.
+   * until the batch's results are back on the host. */
+  torch::Tensor upload (const Frame &frame, size_t slot = 0);
 
   /* Like run(), from bytes already returned by upload(). */
   torch::Tensor run_uploaded (const torch::Tensor &bytes, const Frame &frame,
@@ -50,6 +55,7 @@ private:
   torch::Device device_;
   torch::Tensor scale_, shift_; /* per channel: x * scale + shift */
   Sampling cache_;
+  std::vector<torch::Tensor> staging_; /* pinned host memory, per slot */
 };
 
 } // namespace vgg

@@ -259,9 +259,11 @@ scores_with (const gchar *extra, guint32 seed, gint pushes, GArray **ids)
 
   gst_harness_set_src_caps_str (
       h, "video/x-raw,format=RGB,width=320,height=240,framerate=25/1");
-  g_object_set (
-      gst_harness_find_element (h, "vggtiler"), "rows", 4, "columns", 4, NULL);
-  gst_object_unref (gst_harness_find_element (h, "vggtiler"));
+  {
+    GstElement *tiler = gst_harness_find_element (h, "vggtiler");
+    g_object_set (tiler, "rows", 4, "columns", 4, NULL);
+    gst_object_unref (tiler);
+  }
   for (i = 0; i < pushes; i++) {
     GstBuffer *out = gst_harness_push_and_pull (
         h, test_rgb_frame (320, 240, 100, 100, seed, 0, 0, 0));
@@ -655,10 +657,11 @@ GST_END_TEST;
 GST_START_TEST (test_properties_documented)
 {
   GstElement *e = gst_element_factory_make ("vggclassify", NULL);
-  static const gchar *props[]
-      = {"model", "labels", "device", "precision", "batch-size", "top-k",
-          "preprocess", "interpolation", "roi-types", "inference-interval",
-          "class-groups", "group-threshold", "post-messages", "threads"};
+  static const gchar *props[] = {"model", "labels", "device", "precision",
+      "batch-size", "top-k", "preprocess", "interpolation", "roi-types",
+      "inference-interval", "class-groups", "group-threshold", "post-messages",
+      "threads", "gradcam", "gradcam-target", "gradcam-layer", "batch-frames",
+      "max-latency"};
   guint i;
   gint k = 0;
 
@@ -673,6 +676,225 @@ GST_START_TEST (test_properties_documented)
   g_object_get (e, "batch-size", &k, NULL);
   fail_unless_equals_int (k, 16);
   gst_object_unref (e);
+}
+
+GST_END_TEST;
+
+/* What leaves vggclassify, in order: "b<pts in ms>" per buffer and the
+ * names of serialized events. */
+static GstPadProbeReturn
+record_output (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  GString *log = (GString *) data;
+
+  if (GST_PAD_PROBE_INFO_TYPE (info) & GST_PAD_PROBE_TYPE_BUFFER)
+    g_string_append_printf (log, "b%" G_GUINT64_FORMAT " ",
+        GST_BUFFER_PTS (GST_PAD_PROBE_INFO_BUFFER (info)) / GST_MSECOND);
+  else if (GST_EVENT_IS_SERIALIZED (GST_PAD_PROBE_INFO_EVENT (info)))
+    g_string_append_printf (
+        log, "%s ", GST_EVENT_TYPE_NAME (GST_PAD_PROBE_INFO_EVENT (info)));
+  return GST_PAD_PROBE_OK;
+}
+
+static GstBuffer *
+timed_frame (gint i, gint w, gint h)
+{
+  GstBuffer *buf = test_rgb_frame (w, h, 100, 100, 50 + i, 0, 0, 0);
+
+  GST_BUFFER_PTS (buf) = i * 40 * GST_MSECOND;
+  GST_BUFFER_DURATION (buf) = 40 * GST_MSECOND;
+  if (i == 0)
+    GST_BUFFER_FLAG_SET (buf, GST_BUFFER_FLAG_DISCONT);
+  else
+    GST_BUFFER_FLAG_SET (buf, GST_BUFFER_FLAG_DELTA_UNIT);
+  return buf;
+}
+
+/* Runs 10 frames through "vggtiler ! vggclassify @props" and returns every
+ * ROI's scores; checks order, timestamps, flags and messages on the way. */
+static GArray *
+batched_run (const gchar *props, guint batch, GArray **ids, GArray *stale)
+{
+  GstBus *bus;
+  GstHarness *h = classify_harness ("tiny-vgg.pt", TRUE, props, &bus);
+  GstElement *c = gst_harness_find_element (h, "vggclassify");
+  GstPad *src = gst_element_get_static_pad (c, "src");
+  GString *log = g_string_new ("");
+  GArray *scores = g_array_new (FALSE, FALSE, sizeof (gdouble));
+  gint i;
+
+  *ids = g_array_new (FALSE, FALSE, sizeof (gint));
+  gst_pad_add_probe (src,
+      GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
+      record_output, log, NULL);
+  gst_harness_set_src_caps_str (
+      h, "video/x-raw,format=RGB,width=160,height=120,framerate=25/1");
+  for (i = 0; i < 10; i++) {
+    fail_unless_equals_int (
+        gst_harness_push (h, timed_frame (i, 160, 120)), GST_FLOW_OK);
+    /* Frames come out a batch at a time. */
+    fail_unless_equals_int (
+        gst_harness_buffers_received (h), (i + 1) / batch * batch);
+  }
+  fail_unless (gst_harness_push_event (h, gst_event_new_eos ()));
+  fail_unless_equals_int (gst_harness_buffers_received (h), 10);
+  fail_unless (g_str_has_suffix (log->str,
+                   "b0 b40 b80 b120 b160 b200 b240 b280 b320 b360 eos "),
+      "%s", log->str);
+
+  for (i = 0; i < 10; i++) {
+    GstBuffer *out = gst_harness_pull (h);
+    GstMessage *msg = test_pop_element_message (bus, "vggclassify");
+    GArray *frame_ids, *frame_scores = all_scores (out, &frame_ids);
+    guint64 ts, index;
+    gboolean is_stale;
+
+    fail_unless_equals_uint64 (GST_BUFFER_PTS (out), i * 40 * GST_MSECOND);
+    fail_unless_equals_uint64 (GST_BUFFER_DURATION (out), 40 * GST_MSECOND);
+    fail_unless_equals_int (
+        GST_BUFFER_FLAG_IS_SET (out, GST_BUFFER_FLAG_DISCONT), i == 0);
+    fail_unless_equals_int (
+        GST_BUFFER_FLAG_IS_SET (out, GST_BUFFER_FLAG_DELTA_UNIT), i != 0);
+    /* One message per frame, in order. */
+    fail_unless (msg != NULL);
+    fail_unless (gst_structure_get (gst_message_get_structure (msg),
+        "timestamp", G_TYPE_UINT64, &ts, "frame", G_TYPE_UINT64, &index,
+        "stale", G_TYPE_BOOLEAN, &is_stale, NULL));
+    fail_unless_equals_uint64 (ts, i * 40 * GST_MSECOND);
+    fail_unless_equals_uint64 (index, i);
+    g_array_append_val (stale, is_stale);
+    g_array_append_vals (scores, frame_scores->data, frame_scores->len);
+    g_array_append_vals (*ids, frame_ids->data, frame_ids->len);
+    g_array_unref (frame_scores);
+    g_array_unref (frame_ids);
+    gst_message_unref (msg);
+    gst_buffer_unref (out);
+  }
+  fail_unless (test_pop_element_message (bus, "vggclassify") == NULL);
+  g_string_free (log, TRUE);
+  gst_object_unref (src);
+  gst_object_unref (c);
+  harness_teardown (h, bus);
+  return scores;
+}
+
+GST_START_TEST (test_batch_frames_same_results_in_order)
+{
+  static const gchar *variants[][2] = {
+      {"batch-frames=1", "1"},
+      {"batch-frames=4", "4"},
+      {"batch-frames=3 batch-size=7", "3"},
+      {"batch-frames=1 inference-interval=3", "1"},
+      {"batch-frames=4 inference-interval=3", "4"},
+  };
+  GArray *ref_ids = NULL, *ref = NULL, *ref_stale = NULL;
+  guint v, i;
+
+  for (v = 0; v < G_N_ELEMENTS (variants); v++) {
+    GArray *ids, *stale = g_array_new (FALSE, FALSE, sizeof (gboolean));
+    GArray *scores
+        = batched_run (variants[v][0], atoi (variants[v][1]), &ids, stale);
+    if (v == 0 || v == 3) {
+      if (ref) {
+        g_array_unref (ref);
+        g_array_unref (ref_ids);
+        g_array_unref (ref_stale);
+      }
+      ref = scores;
+      ref_ids = ids;
+      ref_stale = stale;
+      continue;
+    }
+    /* Batching frames changes nothing but rounding. */
+    fail_unless_equals_int (scores->len, ref->len);
+    for (i = 0; i < scores->len; i++) {
+      fail_unless_equals_int (
+          g_array_index (ids, gint, i), g_array_index (ref_ids, gint, i));
+      fail_unless (fabs (g_array_index (scores, gdouble, i)
+                       - g_array_index (ref, gdouble, i))
+              < 1e-5,
+          "%s: score %u", variants[v][0], i);
+    }
+    for (i = 0; i < 10; i++)
+      fail_unless_equals_int (g_array_index (stale, gboolean, i),
+          g_array_index (ref_stale, gboolean, i));
+    g_array_unref (scores);
+    g_array_unref (ids);
+    g_array_unref (stale);
+  }
+  /* With inference-interval=3, frames 1, 2, 4, 5, 7, 8 reuse results. */
+  for (i = 0; i < 10; i++)
+    fail_unless_equals_int (g_array_index (ref_stale, gboolean, i), i % 3 != 0);
+  g_array_unref (ref);
+  g_array_unref (ref_ids);
+  g_array_unref (ref_stale);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_batch_frames_flush_caps_latency)
+{
+  GstBus *bus;
+  GstHarness *h = classify_harness (
+      "tiny-vgg.pt", TRUE, "batch-frames=4 max-latency=100000000", &bus);
+  GstElement *c = gst_harness_find_element (h, "vggclassify");
+  GstPad *src = gst_element_get_static_pad (c, "src");
+  GstQuery *q;
+  GstSegment segment;
+  GstClockTime min, max;
+  gboolean live;
+  GstBuffer *out;
+  gint i;
+
+  gst_harness_set_src_caps_str (
+      h, "video/x-raw,format=RGB,width=160,height=120,framerate=25/1");
+
+  /* 25 frames/s, 4 frames a batch: 3 frames (120 ms) more latency, but
+   * max-latency caps it at 100 ms. */
+  q = gst_query_new_latency ();
+  fail_unless (gst_pad_query (src, q));
+  gst_query_parse_latency (q, &live, &min, &max);
+  fail_unless_equals_uint64 (min, 100 * GST_MSECOND);
+  gst_query_unref (q);
+
+  /* A flush drops what is held: nothing comes out, no messages. */
+  gst_harness_push (h, timed_frame (0, 160, 120));
+  gst_harness_push (h, timed_frame (1, 160, 120));
+  fail_unless (gst_harness_push_event (h, gst_event_new_flush_start ()));
+  fail_unless (gst_harness_push_event (h, gst_event_new_flush_stop (TRUE)));
+  fail_unless_equals_int (gst_harness_buffers_received (h), 0);
+  fail_unless (test_pop_element_message (bus, "vggclassify") == NULL);
+  gst_segment_init (&segment, GST_FORMAT_TIME);
+  fail_unless (gst_harness_push_event (h, gst_event_new_segment (&segment)));
+
+  /* max-latency: frames at 0, 40, 80 wait; at 120 ms they span 120 >= 100. */
+  for (i = 0; i < 3; i++)
+    gst_harness_push (h, timed_frame (i, 160, 120));
+  fail_unless_equals_int (gst_harness_buffers_received (h), 0);
+  gst_harness_push (h, timed_frame (3, 160, 120));
+  fail_unless_equals_int (gst_harness_buffers_received (h), 4);
+  for (i = 0; i < 4; i++)
+    gst_buffer_unref (gst_harness_pull (h));
+
+  /* New caps drain the frames held with the old ones first. */
+  gst_harness_push (h, timed_frame (4, 160, 120));
+  gst_harness_push (h, timed_frame (5, 160, 120));
+  gst_harness_set_src_caps_str (
+      h, "video/x-raw,format=RGB,width=80,height=60,framerate=25/1");
+  fail_unless_equals_int (gst_harness_buffers_received (h), 6);
+  out = gst_harness_pull (h);
+  fail_unless_equals_int (test_roi (out, "frame", -1)->w, 160);
+  fail_unless (gst_video_region_of_interest_meta_get_param (
+                   test_roi (out, "tile", 3), "classification")
+      != NULL);
+  gst_buffer_unref (out);
+  gst_buffer_unref (gst_harness_pull (h));
+
+  /* Frames still held when the element stops are released (leak tracer). */
+  gst_harness_push (h, timed_frame (6, 80, 60));
+  gst_object_unref (src);
+  gst_object_unref (c);
+  harness_teardown (h, bus);
 }
 
 GST_END_TEST;
@@ -695,6 +917,8 @@ vggclassify_suite (void)
   tcase_add_test (tc, test_bad_inputs);
   tcase_add_test (tc, test_formats_and_strides);
   tcase_add_test (tc, test_properties_documented);
+  tcase_add_test (tc, test_batch_frames_same_results_in_order);
+  tcase_add_test (tc, test_batch_frames_flush_caps_latency);
   return s;
 }
 
