@@ -73,6 +73,8 @@ static PropertyOption property_options[] = {
         "a group is present when "
         "a region's summed probability reaches X (default 0.25)",
         nullptr},
+    {"batch-frames", "classify", "batch-frames", "N",
+        "classify N frames together (GPU throughput; default 1)", nullptr},
     {"inference-interval", "classify", "inference-interval", "N",
         "classify every Nth frame, reuse results in between (default 1)",
         nullptr},

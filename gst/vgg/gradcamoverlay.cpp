@@ -24,6 +24,7 @@
 #endif
 
 #include "gradcamoverlay.h"
+#include "packedrgb.h"
 #include "roimeta.h"
 #include "render/annotate.h"
 #include "render/heatmap.h"
@@ -110,14 +111,10 @@ G_DEFINE_TYPE (GstGradcamOverlay, gst_gradcam_overlay, GST_TYPE_VIDEO_FILTER);
 GST_ELEMENT_REGISTER_DEFINE (
     gradcamoverlay, "gradcamoverlay", GST_RANK_NONE, GST_TYPE_GRADCAM_OVERLAY);
 
-#define FORMATS "{ RGB, BGR, RGBx, BGRx, xRGB, xBGR, RGBA, BGRA, ARGB, ABGR }"
-
-static GstStaticPadTemplate sink_template
-    = GST_STATIC_PAD_TEMPLATE ("sink", GST_PAD_SINK, GST_PAD_ALWAYS,
-        GST_STATIC_CAPS (GST_VIDEO_CAPS_MAKE (FORMATS)));
-static GstStaticPadTemplate src_template
-    = GST_STATIC_PAD_TEMPLATE ("src", GST_PAD_SRC, GST_PAD_ALWAYS,
-        GST_STATIC_CAPS (GST_VIDEO_CAPS_MAKE (FORMATS)));
+static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
+    GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS (VGG_PACKED_RGB_CAPS));
+static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE (
+    "src", GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS (VGG_PACKED_RGB_CAPS));
 
 #define GST_TYPE_GRADCAM_COLORMAP (gst_gradcam_colormap_get_type ())
 static GType

@@ -26,6 +26,7 @@
 #endif
 
 #include "vggclassify.h"
+#include "packedrgb.h"
 #include "roimeta.h"
 #include "engine/classifier.h"
 
@@ -193,14 +194,10 @@ G_DEFINE_TYPE (GstVggClassify, gst_vgg_classify, GST_TYPE_VIDEO_FILTER);
 GST_ELEMENT_REGISTER_DEFINE (
     vggclassify, "vggclassify", GST_RANK_NONE, GST_TYPE_VGG_CLASSIFY);
 
-#define FORMATS "{ RGB, BGR, RGBx, BGRx, xRGB, xBGR, RGBA, BGRA, ARGB, ABGR }"
-
-static GstStaticPadTemplate sink_template
-    = GST_STATIC_PAD_TEMPLATE ("sink", GST_PAD_SINK, GST_PAD_ALWAYS,
-        GST_STATIC_CAPS (GST_VIDEO_CAPS_MAKE (FORMATS)));
-static GstStaticPadTemplate src_template
-    = GST_STATIC_PAD_TEMPLATE ("src", GST_PAD_SRC, GST_PAD_ALWAYS,
-        GST_STATIC_CAPS (GST_VIDEO_CAPS_MAKE (FORMATS)));
+static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
+    GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS (VGG_PACKED_RGB_CAPS));
+static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE (
+    "src", GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS (VGG_PACKED_RGB_CAPS));
 
 #define GST_TYPE_VGG_PRECISION (gst_vgg_precision_get_type ())
 static GType
