@@ -18,7 +18,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
 import clip  # noqa: E402
-from gi.repository import Gst  # noqa: E402
+from gi.repository import Gst, GstVideo  # noqa: E402
 
 TOOL = os.environ.get("VGG_TRAFFIC", "gst-vgg-traffic")
 MODELS = os.environ.get("VGG_TEST_MODELS", "")
@@ -37,9 +37,11 @@ def decoded(path):
     count = [0, 0, 0]
 
     def handoff(sink, buf, pad):
-        s = pad.get_current_caps().get_structure(0)
+        # VideoInfo, not the caps structure: gst-python >= 1.26 hands out
+        # structures as context managers without get_value().
+        info = GstVideo.VideoInfo.new_from_caps(pad.get_current_caps())
         count[0] += 1
-        count[1], count[2] = s.get_value("width"), s.get_value("height")
+        count[1], count[2] = info.width, info.height
     p.get_by_name("sink").connect("handoff", handoff)
     p.set_state(Gst.State.PLAYING)
     msg = p.get_bus().timed_pop_filtered(60 * Gst.SECOND,
