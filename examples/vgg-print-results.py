@@ -42,10 +42,7 @@ def on_buffer(pad, info):
         where = f"tile {tile.get_value('index')}" if tile else kind
         top = ", ".join(f"{label} {score:.3f}" for label, score in
                         zip(c.get_value("top_labels"), c.get_value("top_scores")))
-        groups = {c.nth_field_name(i): c.get_value(c.nth_field_name(i))
-                  for i in range(c.n_fields())
-                  if c.nth_field_name(i) != "confidence"
-                  and isinstance(c.get_value(c.nth_field_name(i)), float)}
+        groups = dict(zip(c.get_value("group_names"), c.get_value("group_scores")))
         cam = meta.get_param("gradcam")
         heat = (f", heatmap {cam.get_value('width')}x{cam.get_value('height')}"
                 f" of class {cam.get_value('class_id')}") if cam else ""

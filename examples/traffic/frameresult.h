@@ -2,11 +2,14 @@
  * Copyright (C) 2026 gst-vgg authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * A frame's results, read through gst-vgg's public metadata contract only
- * (GstVideoRegionOfInterestMeta params and the "vggclassify" message): this
- * file is what an application embedding gst-vgg needs, and no more.
+ * A frame's results, read through gst-vgg's metadata contract only
+ * (GstVideoRegionOfInterestMeta params and the "vggclassify" message, read
+ * by libvggmeta's readers): this file and roimeta.h are what an application
+ * embedding gst-vgg needs, and no more.
  */
 #pragma once
+
+#include "roimeta.h"
 
 #include <gst/gst.h>
 #include <gst/video/video.h>
@@ -16,20 +19,13 @@
 #include <string>
 #include <vector>
 
-struct Prediction
-{
-  int id;
-  std::string label;
-  double score;
-};
-
 struct RoiResult
 {
   int id = -1;
   std::string type;
   int x = 0, y = 0, width = 0, height = 0;
   int tile_index = -1; /* -1: not a tile */
-  std::vector<Prediction> top;
+  std::vector<vgg::Prediction> top;
   std::map<std::string, double> groups; /* group -> summed probability */
 };
 

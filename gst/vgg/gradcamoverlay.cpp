@@ -26,6 +26,7 @@
 #include "gradcamoverlay.h"
 #include "packedrgb.h"
 #include "roimeta.h"
+#include "vggenums.h"
 #include "render/annotate.h"
 #include "render/heatmap.h"
 
@@ -38,22 +39,13 @@
 GST_DEBUG_CATEGORY_STATIC (gst_gradcam_overlay_debug);
 #define GST_CAT_DEFAULT gst_gradcam_overlay_debug
 
-enum class RoiSelection
-{
-  All,
-  Tiles,
-  Frame,
-  Best
-};
-
 #define DEFAULT_ALPHA 0.4
 #define DEFAULT_COLORMAP cv::COLORMAP_JET
 #define DEFAULT_BLEND vgg::render::Blend::Add
-#define DEFAULT_ROIS RoiSelection::All
+#define DEFAULT_ROIS VggRoiSelection::All
 #define DEFAULT_DRAW_LABELS TRUE
 #define DEFAULT_DRAW_BOXES TRUE
 #define DEFAULT_MIN_CONFIDENCE 0.0
-#define DEFAULT_GROUP_THRESHOLD 0.25
 
 enum
 {
@@ -73,17 +65,17 @@ enum
 struct OverlaySettings
 {
   vgg::render::HeatmapStyle style;
-  RoiSelection rois = DEFAULT_ROIS;
+  VggRoiSelection rois = DEFAULT_ROIS;
   gboolean draw_labels = DEFAULT_DRAW_LABELS, draw_boxes = DEFAULT_DRAW_BOXES;
   gdouble min_confidence = DEFAULT_MIN_CONFIDENCE;
   std::string group; /* empty: the first group of the classification */
-  gdouble group_threshold = DEFAULT_GROUP_THRESHOLD;
+  gdouble group_threshold = VGG_DEFAULT_GROUP_THRESHOLD;
 };
 
 struct OverlayState
 {
   vgg::render::HeatmapRenderer renderer;
-  vgg::render::PixelOrder order;
+  vgg::PixelLayout pixels;
   gboolean warned = FALSE;
 };
 
@@ -91,9 +83,9 @@ struct OverlayState
 struct Item
 {
   cv::Rect rect;
-  const GstStructure *classification = nullptr;
+  vgg::Classification classification;
   vgg::GradCam cam;
-  bool has_cam = false, has_group = false;
+  bool has_classification = false, has_cam = false, has_group = false;
   double confidence = 0.0, group_score = 0.0;
   std::string group;
 };
@@ -116,120 +108,28 @@ static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
 static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE (
     "src", GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS (VGG_PACKED_RGB_CAPS));
 
-#define GST_TYPE_GRADCAM_COLORMAP (gst_gradcam_colormap_get_type ())
-static GType
-gst_gradcam_colormap_get_type (void)
-{
-  static GType type = 0;
-  /* OpenCV's colormaps, by their cv::ColormapTypes values. */
-  static const GEnumValue values[] = {
-      {cv::COLORMAP_AUTUMN, "Autumn", "autumn"},
-      {cv::COLORMAP_BONE, "Bone", "bone"},
-      {cv::COLORMAP_JET, "Jet (the blog's)", "jet"},
-      {cv::COLORMAP_WINTER, "Winter", "winter"},
-      {cv::COLORMAP_RAINBOW, "Rainbow", "rainbow"},
-      {cv::COLORMAP_OCEAN, "Ocean", "ocean"},
-      {cv::COLORMAP_SUMMER, "Summer", "summer"},
-      {cv::COLORMAP_SPRING, "Spring", "spring"},
-      {cv::COLORMAP_COOL, "Cool", "cool"},
-      {cv::COLORMAP_HSV, "HSV", "hsv"},
-      {cv::COLORMAP_PINK, "Pink", "pink"},
-      {cv::COLORMAP_HOT, "Hot", "hot"},
-      {cv::COLORMAP_PARULA, "Parula", "parula"},
-      {cv::COLORMAP_MAGMA, "Magma", "magma"},
-      {cv::COLORMAP_INFERNO, "Inferno", "inferno"},
-      {cv::COLORMAP_PLASMA, "Plasma", "plasma"},
-      {cv::COLORMAP_VIRIDIS, "Viridis", "viridis"},
-      {cv::COLORMAP_CIVIDIS, "Cividis", "cividis"},
-      {cv::COLORMAP_TWILIGHT, "Twilight", "twilight"},
-      {cv::COLORMAP_TWILIGHT_SHIFTED, "Twilight shifted", "twilight-shifted"},
-      {cv::COLORMAP_TURBO, "Turbo", "turbo"},
-      {cv::COLORMAP_DEEPGREEN, "Deep green", "deepgreen"},
-      {0, NULL, NULL},
-  };
-  if (g_once_init_enter (&type))
-    g_once_init_leave (
-        &type, g_enum_register_static ("GstGradcamColormap", values));
-  return type;
-}
-
-#define GST_TYPE_GRADCAM_BLEND (gst_gradcam_blend_get_type ())
-static GType
-gst_gradcam_blend_get_type (void)
-{
-  static GType type = 0;
-  static const GEnumValue values[] = {
-      {(gint) vgg::render::Blend::Add,
-          "saturate (alpha * heat + image), as "
-          "the Keras Grad-CAM blog",
-          "add"},
-      {(gint) vgg::render::Blend::Mix,
-          "(1 - alpha) * image + alpha * heat, "
-          "as pytorch-grad-cam",
-          "mix"},
-      {0, NULL, NULL},
-  };
-  if (g_once_init_enter (&type))
-    g_once_init_leave (
-        &type, g_enum_register_static ("GstGradcamBlend", values));
-  return type;
-}
-
-#define GST_TYPE_GRADCAM_ROIS (gst_gradcam_rois_get_type ())
-static GType
-gst_gradcam_rois_get_type (void)
-{
-  static GType type = 0;
-  static const GEnumValue values[] = {
-      {(gint) RoiSelection::All, "Every classified region", "all"},
-      {(gint) RoiSelection::Tiles, "Regions of type tile", "tiles"},
-      {(gint) RoiSelection::Frame, "Regions of type frame", "frame"},
-      {(gint) RoiSelection::Best,
-          "The region with the highest group score "
-          "(without groups: the highest confidence)",
-          "best"},
-      {0, NULL, NULL},
-  };
-  if (g_once_init_enter (&type))
-    g_once_init_leave (
-        &type, g_enum_register_static ("GstGradcamRois", values));
-  return type;
-}
-
 static gboolean
 gst_gradcam_overlay_set_info (GstVideoFilter *filter, GstCaps *incaps,
     GstVideoInfo *in_info, GstCaps *outcaps, GstVideoInfo *out_info)
 {
   GstGradcamOverlay *self = GST_GRADCAM_OVERLAY (filter);
-  const GstVideoFormatInfo *finfo = in_info->finfo;
-  vgg::render::PixelOrder &o = self->state->order;
 
-  o.channels = GST_VIDEO_FORMAT_INFO_PSTRIDE (finfo, 0);
-  o.r = GST_VIDEO_FORMAT_INFO_POFFSET (finfo, 0);
-  o.g = GST_VIDEO_FORMAT_INFO_POFFSET (finfo, 1);
-  o.b = GST_VIDEO_FORMAT_INFO_POFFSET (finfo, 2);
-  /* The fourth byte is whichever offset R, G and B leave. */
-  o.pad = o.channels == 4 ? 6 - o.r - o.g - o.b : -1;
+  self->state->pixels = vgg_pixel_layout (in_info->finfo);
   self->state->warned = FALSE;
   return TRUE;
 }
 
-/* The first class-group score of @s: a gdouble field other than confidence
- * (or the one named @group). */
+/* The score of the class group named @group, or without a name the first
+ * group of @c; FALSE if @c has no such group. */
 static gboolean
-group_score (const GstStructure *s, const std::string &group, std::string &name,
-    gdouble *score)
+group_score (const vgg::Classification &c, const std::string &group,
+    std::string &name, gdouble *score)
 {
-  if (!group.empty ()) {
-    name = group;
-    return gst_structure_get_double (s, group.c_str (), score);
-  }
-  for (gint i = 0; i < gst_structure_n_fields (s); i++) {
-    const gchar *field = gst_structure_nth_field_name (s, i);
-    if (g_strcmp0 (field, "confidence") != 0
-        && gst_structure_get_field_type (s, field) == G_TYPE_DOUBLE) {
-      name = field;
-      return gst_structure_get_double (s, field, score);
+  for (const vgg::GroupScore &g : c.groups) {
+    if (group.empty () || g.name == group) {
+      name = g.name;
+      *score = g.score;
+      return TRUE;
     }
   }
   return FALSE;
@@ -243,50 +143,40 @@ collect_items (GstGradcamOverlay *self, GstBuffer *buf,
   static GQuark tile = g_quark_from_static_string (VGG_ROI_TYPE_TILE);
   static GQuark frame = g_quark_from_static_string (VGG_ROI_TYPE_FRAME);
   std::vector<Item> items;
-  gpointer iter = NULL;
-  GstMeta *m;
 
-  while ((m = gst_buffer_iterate_meta_filtered (
-              buf, &iter, GST_VIDEO_REGION_OF_INTEREST_META_API_TYPE))) {
-    GstVideoRegionOfInterestMeta *roi = (GstVideoRegionOfInterestMeta *) m;
+  for (GstVideoRegionOfInterestMeta *roi : vgg_buffer_rois (buf)) {
     Item it;
-    const GstStructure *cam;
+    std::string why;
 
-    if ((s.rois == RoiSelection::Tiles && roi->roi_type != tile)
-        || (s.rois == RoiSelection::Frame && roi->roi_type != frame))
+    if ((s.rois == VggRoiSelection::Tiles && roi->roi_type != tile)
+        || (s.rois == VggRoiSelection::Frame && roi->roi_type != frame))
       continue;
     it.rect = cv::Rect (roi->x, roi->y, roi->w, roi->h)
         & cv::Rect (0, 0, width, height);
-    it.classification
-        = gst_video_region_of_interest_meta_get_param (roi, "classification");
-    cam = gst_video_region_of_interest_meta_get_param (roi, "gradcam");
-    if (it.rect.empty () || (!it.classification && !cam))
+    it.has_classification = vgg_roi_get_classification (roi, it.classification);
+    it.has_cam = vgg_roi_get_gradcam (roi, it.cam, why);
+    if (!why.empty () && !self->state->warned) {
+      GST_ELEMENT_WARNING (self, STREAM, FORMAT,
+          ("ignoring a malformed gradcam param: %s", why.c_str ()),
+          ("ROI %d; further ones are ignored silently", roi->id));
+      self->state->warned = TRUE;
+    } else if (!why.empty ()) {
+      GST_DEBUG_OBJECT (
+          self, "ignoring gradcam of ROI %d: %s", roi->id, why.c_str ());
+    }
+    if (it.rect.empty () || (!it.has_classification && !it.has_cam))
       continue;
-    if (it.classification) {
-      gst_structure_get_double (
-          it.classification, "confidence", &it.confidence);
+    if (it.has_classification) {
+      it.confidence = it.classification.top[0].score;
       it.has_group
           = group_score (it.classification, s.group, it.group, &it.group_score);
     }
     if (it.confidence < s.min_confidence)
       continue;
-    if (cam) {
-      std::string why;
-      it.has_cam = vgg_gradcam_read (cam, it.cam, why);
-      if (!it.has_cam && !self->state->warned) {
-        GST_ELEMENT_WARNING (self, STREAM, FORMAT,
-            ("ignoring a malformed gradcam param: %s", why.c_str ()),
-            ("ROI %d; further ones are ignored silently", roi->id));
-        self->state->warned = TRUE;
-      } else if (!it.has_cam) {
-        GST_DEBUG_OBJECT (
-            self, "ignoring gradcam of ROI %d: %s", roi->id, why.c_str ());
-      }
-    }
     items.push_back (std::move (it));
   }
 
-  if (s.rois == RoiSelection::Best && !items.empty ()) {
+  if (s.rois == VggRoiSelection::Best && !items.empty ()) {
     bool groups = false;
     for (const Item &it : items)
       groups |= it.has_group;
@@ -316,9 +206,9 @@ draw (GstGradcamOverlay *self, cv::Mat &image, const OverlaySettings &s,
               (void *) it.cam.data.data ())});
   }
   st.renderer.set_style (s.style);
-  st.renderer.draw (image, st.order, maps);
+  st.renderer.draw (image, st.pixels, maps);
 
-  vgg::render::Annotator annotate (image, st.order);
+  vgg::render::Annotator annotate (image, st.pixels);
   if (s.draw_boxes) {
     for (const Item &it : items) {
       if (it.has_group && it.group_score >= s.group_threshold)
@@ -329,11 +219,9 @@ draw (GstGradcamOverlay *self, cv::Mat &image, const OverlaySettings &s,
   }
   if (s.draw_labels) {
     for (const Item &it : items) {
-      const gchar *label = it.classification
-          ? gst_structure_get_string (it.classification, "label")
-          : NULL;
-      if (!label)
+      if (!it.has_classification)
         continue;
+      const gchar *label = it.classification.top[0].label.c_str ();
       gchar *text = it.has_group
           ? g_strdup_printf ("%s %.2f | %s %.2f", label, it.confidence,
               it.group.c_str (), it.group_score)
@@ -376,7 +264,7 @@ gst_gradcam_overlay_transform_ip (GstBaseTransform *trans, GstBuffer *buf)
     return GST_FLOW_ERROR;
   }
   cv::Mat image (GST_VIDEO_FRAME_HEIGHT (&frame),
-      GST_VIDEO_FRAME_WIDTH (&frame), CV_8UC (self->state->order.channels),
+      GST_VIDEO_FRAME_WIDTH (&frame), CV_8UC (self->state->pixels.pixel_stride),
       GST_VIDEO_FRAME_PLANE_DATA (&frame, 0),
       GST_VIDEO_FRAME_PLANE_STRIDE (&frame, 0));
   try {
@@ -410,7 +298,7 @@ gst_gradcam_overlay_set_property (
       s.style.blend = (vgg::render::Blend) g_value_get_enum (value);
       break;
     case PROP_ROIS:
-      s.rois = (RoiSelection) g_value_get_enum (value);
+      s.rois = (VggRoiSelection) g_value_get_enum (value);
       break;
     case PROP_DRAW_LABELS:
       s.draw_labels = g_value_get_boolean (value);
@@ -549,7 +437,7 @@ gst_gradcam_overlay_class_init (GstGradcamOverlayClass *klass)
       g_param_spec_double ("group-threshold", "Group threshold",
           "Group score "
           "from which a region's box is drawn as present",
-          0.0, 1.0, DEFAULT_GROUP_THRESHOLD, flags));
+          0.0, 1.0, VGG_DEFAULT_GROUP_THRESHOLD, flags));
 
   gst_element_class_set_static_metadata (element_class, "Grad-CAM overlay",
       "Filter/Effect/Video",

@@ -4,21 +4,36 @@
  */
 #include "roimeta.h"
 
-#include <string>
+double
+vgg::Classification::group_score (const std::string &name) const
+{
+  for (const GroupScore &g : groups)
+    if (g.name == name)
+      return g.score;
+  return -1.0;
+}
+
+std::vector<GstVideoRegionOfInterestMeta *>
+vgg_buffer_rois (GstBuffer *buffer)
+{
+  std::vector<GstVideoRegionOfInterestMeta *> rois;
+  gpointer state = NULL;
+  GstMeta *meta;
+
+  while ((meta = gst_buffer_iterate_meta_filtered (
+              buffer, &state, GST_VIDEO_REGION_OF_INTEREST_META_API_TYPE)))
+    rois.push_back ((GstVideoRegionOfInterestMeta *) meta);
+  return rois;
+}
 
 gint
 vgg_roi_next_id (GstBuffer *buffer)
 {
-  gpointer state = NULL;
-  GstMeta *meta;
   gint next = 0;
 
-  while ((meta = gst_buffer_iterate_meta_filtered (
-              buffer, &state, GST_VIDEO_REGION_OF_INTEREST_META_API_TYPE))) {
-    gint id = ((GstVideoRegionOfInterestMeta *) meta)->id;
-    if (id >= next)
-      next = id + 1;
-  }
+  for (GstVideoRegionOfInterestMeta *roi : vgg_buffer_rois (buffer))
+    if (roi->id >= next)
+      next = roi->id + 1;
   return next;
 }
 
@@ -36,7 +51,7 @@ vgg_roi_add_frame (GstBuffer *buffer, gint id, guint width, guint height)
 
 GstVideoRegionOfInterestMeta *
 vgg_roi_add_tile (GstBuffer *buffer, gint id, gint parent_id, guint x, guint y,
-    guint w, guint h, guint row, guint column, guint index)
+    guint w, guint h, const vgg::TilePosition &tile)
 {
   GstVideoRegionOfInterestMeta *meta;
 
@@ -45,18 +60,16 @@ vgg_roi_add_tile (GstBuffer *buffer, gint id, gint parent_id, guint x, guint y,
   meta->id = id;
   meta->parent_id = parent_id;
   gst_video_region_of_interest_meta_add_param (meta,
-      gst_structure_new ("tile", "row", G_TYPE_UINT, row, "column", G_TYPE_UINT,
-          column, "index", G_TYPE_UINT, index, NULL));
+      gst_structure_new ("tile", "row", G_TYPE_UINT, tile.row, "column",
+          G_TYPE_UINT, tile.column, "index", G_TYPE_UINT, tile.index, NULL));
   return meta;
 }
 
-void
-vgg_roi_set_param (GstVideoRegionOfInterestMeta *meta, GstStructure *param)
+/* The meta API only appends: a second classifier replaces the first's. */
+static void
+set_param (GstVideoRegionOfInterestMeta *meta, GstStructure *param)
 {
-  GList *l;
-
-  /* The meta API only appends; a second classifier replaces the first's. */
-  for (l = meta->params; l; l = l->next) {
+  for (GList *l = meta->params; l; l = l->next) {
     GstStructure *old = (GstStructure *) l->data;
     if (gst_structure_has_name (old, gst_structure_get_name (param))) {
       gst_structure_free (old);
@@ -67,86 +80,178 @@ vgg_roi_set_param (GstVideoRegionOfInterestMeta *meta, GstStructure *param)
   gst_video_region_of_interest_meta_add_param (meta, param);
 }
 
+/* A GstValueArray field of @s filled from @values by @set. */
+template <typename T, typename Set>
 static void
-append_to_array (GValue *array, GType type, ...)
+set_array (GstStructure *s, const gchar *field, GType type,
+    const std::vector<T> &values, Set set)
 {
-  GValue v = G_VALUE_INIT;
-  va_list args;
+  GValue array = G_VALUE_INIT;
 
-  g_value_init (&v, type);
-  va_start (args, type);
-  if (type == G_TYPE_INT)
-    g_value_set_int (&v, va_arg (args, gint));
-  else if (type == G_TYPE_DOUBLE)
-    g_value_set_double (&v, va_arg (args, gdouble));
-  else
-    g_value_set_string (&v, va_arg (args, const gchar *));
-  va_end (args);
-  gst_value_array_append_and_take_value (array, &v);
-}
-
-GstStructure *
-vgg_classification_new (
-    const vgg::RoiResult &result, const vgg::Classifier &model, gboolean stale)
-{
-  const std::vector<vgg::Label> &labels = model.labels ();
-  const std::vector<vgg::ClassGroup> &groups = model.groups ();
-  GValue ids = G_VALUE_INIT, names = G_VALUE_INIT, scores = G_VALUE_INIT;
-  GstStructure *s;
-  const vgg::Label *best;
-  size_t i;
-
-  g_value_init (&ids, GST_TYPE_ARRAY);
-  g_value_init (&names, GST_TYPE_ARRAY);
-  g_value_init (&scores, GST_TYPE_ARRAY);
-  for (i = 0; i < result.top_ids.size (); i++) {
-    append_to_array (&ids, G_TYPE_INT, result.top_ids[i]);
-    append_to_array (
-        &names, G_TYPE_STRING, labels[result.top_ids[i]].name.c_str ());
-    append_to_array (&scores, G_TYPE_DOUBLE, (gdouble) result.top_scores[i]);
+  g_value_init (&array, GST_TYPE_ARRAY);
+  for (const T &v : values) {
+    GValue item = G_VALUE_INIT;
+    g_value_init (&item, type);
+    set (&item, v);
+    gst_value_array_append_and_take_value (&array, &item);
   }
-
-  best = &labels[result.top_ids[0]];
-  s = gst_structure_new ("classification", "label", G_TYPE_STRING,
-      best->name.c_str (), "label_id", G_TYPE_INT, result.top_ids[0],
-      "confidence", G_TYPE_DOUBLE, (gdouble) result.top_scores[0], "model",
-      G_TYPE_STRING, model.name ().c_str (), "stale", G_TYPE_BOOLEAN, stale,
-      NULL);
-  gst_structure_take_value (s, "top_ids", &ids);
-  gst_structure_take_value (s, "top_labels", &names);
-  gst_structure_take_value (s, "top_scores", &scores);
-  if (!best->wnid.empty ())
-    gst_structure_set (s, "wnid", G_TYPE_STRING, best->wnid.c_str (), NULL);
-  for (i = 0; i < groups.size () && i < result.group_scores.size (); i++)
-    gst_structure_set (s, groups[i].name.c_str (), G_TYPE_DOUBLE,
-        (gdouble) result.group_scores[i], NULL);
-  return s;
+  gst_structure_take_value (s, field, &array);
 }
 
-GstStructure *
-vgg_gradcam_new (const vgg::GradCam &cam)
+/* The items of the GstValueArray field @field of @s holding @type; FALSE if
+ * there is no such field or an item of another type. */
+template <typename T, typename Get>
+static gboolean
+get_array (const GstStructure *s, const gchar *field, GType type,
+    std::vector<T> &values, Get get)
 {
-  GstBuffer *data = gst_buffer_new_memdup (
-      cam.data.data (), cam.data.size () * sizeof (float));
-  GstStructure *s = gst_structure_new ("gradcam", "class_id", G_TYPE_INT,
-      cam.class_id, "width", G_TYPE_INT, cam.width, "height", G_TYPE_INT,
-      cam.height, "max", G_TYPE_DOUBLE, (gdouble) cam.max, "data",
-      GST_TYPE_BUFFER, data, NULL);
+  const GValue *array = gst_structure_get_value (s, field);
 
-  gst_buffer_unref (data);
-  return s;
+  values.clear ();
+  if (!array || !GST_VALUE_HOLDS_ARRAY (array))
+    return FALSE;
+  for (guint i = 0; i < gst_value_array_get_size (array); i++) {
+    const GValue *item = gst_value_array_get_value (array, i);
+    if (!G_VALUE_HOLDS (item, type))
+      return FALSE;
+    values.push_back (get (item));
+  }
+  return TRUE;
+}
+
+static void
+set_int (GValue *v, int i)
+{
+  g_value_set_int (v, i);
+}
+
+static void
+set_double (GValue *v, double d)
+{
+  g_value_set_double (v, d);
+}
+
+static void
+set_string (GValue *v, const std::string &str)
+{
+  g_value_set_string (v, str.c_str ());
+}
+
+void
+vgg_roi_set_classification (
+    GstVideoRegionOfInterestMeta *meta, const vgg::Classification &c)
+{
+  g_return_if_fail (!c.top.empty ());
+  std::vector<int> ids;
+  std::vector<std::string> labels, group_names;
+  std::vector<double> scores, group_scores;
+  GstStructure *s;
+
+  for (const vgg::Prediction &p : c.top) {
+    ids.push_back (p.id);
+    labels.push_back (p.label);
+    scores.push_back (p.score);
+  }
+  for (const vgg::GroupScore &g : c.groups) {
+    group_names.push_back (g.name);
+    group_scores.push_back (g.score);
+  }
+  s = gst_structure_new ("classification", "label", G_TYPE_STRING,
+      c.top[0].label.c_str (), "label_id", G_TYPE_INT, c.top[0].id,
+      "confidence", G_TYPE_DOUBLE, c.top[0].score, "model", G_TYPE_STRING,
+      c.model.c_str (), "stale", G_TYPE_BOOLEAN, (gboolean) c.stale, NULL);
+  set_array (s, "top_ids", G_TYPE_INT, ids, set_int);
+  set_array (s, "top_labels", G_TYPE_STRING, labels, set_string);
+  set_array (s, "top_scores", G_TYPE_DOUBLE, scores, set_double);
+  if (!c.wnid.empty ())
+    gst_structure_set (s, "wnid", G_TYPE_STRING, c.wnid.c_str (), NULL);
+  set_array (s, "group_names", G_TYPE_STRING, group_names, set_string);
+  set_array (s, "group_scores", G_TYPE_DOUBLE, group_scores, set_double);
+  set_param (meta, s);
 }
 
 gboolean
-vgg_gradcam_read (const GstStructure *s, vgg::GradCam &cam, std::string &why)
+vgg_roi_get_classification (
+    GstVideoRegionOfInterestMeta *meta, vgg::Classification &c)
 {
-  const GValue *v = gst_structure_get_value (s, "data");
+  const GstStructure *s
+      = gst_video_region_of_interest_meta_get_param (meta, "classification");
+  std::vector<int> ids;
+  std::vector<std::string> labels, group_names;
+  std::vector<double> scores, group_scores;
+  gboolean stale = FALSE;
+  auto get_int = [] (const GValue *v) { return g_value_get_int (v); };
+  auto get_double = [] (const GValue *v) { return g_value_get_double (v); };
+  auto get_string = [] (const GValue *v) {
+    const gchar *str = g_value_get_string (v);
+    return std::string (str ? str : "");
+  };
+
+  c = vgg::Classification ();
+  if (!s || !get_array (s, "top_ids", G_TYPE_INT, ids, get_int)
+      || !get_array (s, "top_labels", G_TYPE_STRING, labels, get_string)
+      || !get_array (s, "top_scores", G_TYPE_DOUBLE, scores, get_double)
+      || ids.empty () || ids.size () != labels.size ()
+      || ids.size () != scores.size ())
+    return FALSE;
+  for (size_t i = 0; i < ids.size (); i++)
+    c.top.push_back ({ids[i], labels[i], scores[i]});
+  if (get_array (s, "group_names", G_TYPE_STRING, group_names, get_string)
+      && get_array (s, "group_scores", G_TYPE_DOUBLE, group_scores, get_double)
+      && group_names.size () == group_scores.size ())
+    for (size_t i = 0; i < group_names.size (); i++)
+      c.groups.push_back ({group_names[i], group_scores[i]});
+  if (const gchar *wnid = gst_structure_get_string (s, "wnid"))
+    c.wnid = wnid;
+  if (const gchar *model = gst_structure_get_string (s, "model"))
+    c.model = model;
+  gst_structure_get_boolean (s, "stale", &stale);
+  c.stale = stale;
+  return TRUE;
+}
+
+gboolean
+vgg_roi_get_tile (GstVideoRegionOfInterestMeta *meta, vgg::TilePosition &tile)
+{
+  const GstStructure *s
+      = gst_video_region_of_interest_meta_get_param (meta, "tile");
+
+  return s && gst_structure_get_uint (s, "row", &tile.row)
+      && gst_structure_get_uint (s, "column", &tile.column)
+      && gst_structure_get_uint (s, "index", &tile.index);
+}
+
+void
+vgg_roi_set_gradcam (
+    GstVideoRegionOfInterestMeta *meta, const vgg::GradCam &cam)
+{
+  GstBuffer *data = gst_buffer_new_memdup (
+      cam.data.data (), cam.data.size () * sizeof (float));
+
+  set_param (meta,
+      gst_structure_new ("gradcam", "class_id", G_TYPE_INT, cam.class_id,
+          "width", G_TYPE_INT, cam.width, "height", G_TYPE_INT, cam.height,
+          "max", G_TYPE_DOUBLE, (gdouble) cam.max, "data", GST_TYPE_BUFFER,
+          data, NULL));
+  gst_buffer_unref (data);
+}
+
+gboolean
+vgg_roi_get_gradcam (
+    GstVideoRegionOfInterestMeta *meta, vgg::GradCam &cam, std::string &why)
+{
+  const GstStructure *s
+      = gst_video_region_of_interest_meta_get_param (meta, "gradcam");
+  const GValue *v = s ? gst_structure_get_value (s, "data") : NULL;
   GstBuffer *data = v && G_VALUE_HOLDS (v, GST_TYPE_BUFFER)
       ? gst_value_get_buffer (v)
       : NULL;
   gint w = 0, h = 0, id = -1;
   gdouble max = 0;
 
+  why.clear ();
+  if (!s)
+    return FALSE;
   if (!gst_structure_get_int (s, "width", &w)
       || !gst_structure_get_int (s, "height", &h) || !data) {
     why = "no width, height or data";
@@ -175,28 +280,60 @@ vgg_gradcam_read (const GstStructure *s, vgg::GradCam &cam, std::string &why)
 }
 
 GstStructure *
-vgg_frame_summary_new (const vgg::FrameSummary &summary,
-    const vgg::Classifier &model, const std::vector<gint> &roi_ids,
-    GstClockTime timestamp, guint64 frame, gboolean stale)
+vgg_frame_message_new (const vgg::FrameMessage &m)
 {
-  auto roi_id = [&] (int index) {
-    return index >= 0 ? roi_ids[index] : VGG_ROI_NO_PARENT;
-  };
-  const gchar *label = summary.label_id >= 0
-      ? model.labels ()[summary.label_id].name.c_str ()
-      : "";
+  std::vector<std::string> names;
   GstStructure *s = gst_structure_new ("vggclassify", "timestamp",
-      G_TYPE_UINT64, (guint64) timestamp, "frame", G_TYPE_UINT64, frame,
-      "label", G_TYPE_STRING, label, "label_id", G_TYPE_INT, summary.label_id,
-      "score", G_TYPE_DOUBLE, (gdouble) summary.score, "roi", G_TYPE_INT,
-      roi_id (summary.best_roi), "stale", G_TYPE_BOOLEAN, stale, NULL);
+      G_TYPE_UINT64, (guint64) m.timestamp, "frame", G_TYPE_UINT64, m.frame,
+      "label", G_TYPE_STRING, m.label.c_str (), "label_id", G_TYPE_INT,
+      m.label_id, "score", G_TYPE_DOUBLE, m.score, "roi", G_TYPE_INT, m.roi,
+      "stale", G_TYPE_BOOLEAN, (gboolean) m.stale, NULL);
 
-  for (const vgg::GroupSummary &g : summary.groups) {
+  for (const vgg::GroupState &g : m.groups) {
     std::string present = g.name + "-present", score = g.name + "-score",
                 roi = g.name + "-roi";
     gst_structure_set (s, present.c_str (), G_TYPE_BOOLEAN,
-        (gboolean) g.present, score.c_str (), G_TYPE_DOUBLE, (gdouble) g.score,
-        roi.c_str (), G_TYPE_INT, roi_id (g.roi), NULL);
+        (gboolean) g.present, score.c_str (), G_TYPE_DOUBLE, g.score,
+        roi.c_str (), G_TYPE_INT, g.roi, NULL);
+    names.push_back (g.name);
   }
+  set_array (s, "groups", G_TYPE_STRING, names, set_string);
   return s;
+}
+
+gboolean
+vgg_frame_message_read (const GstStructure *s, vgg::FrameMessage &m)
+{
+  std::vector<std::string> names;
+  guint64 timestamp = GST_CLOCK_TIME_NONE;
+  gboolean stale = FALSE;
+
+  m = vgg::FrameMessage ();
+  if (!gst_structure_has_name (s, "vggclassify"))
+    return FALSE;
+  gst_structure_get_uint64 (s, "timestamp", &timestamp);
+  m.timestamp = timestamp;
+  gst_structure_get_uint64 (s, "frame", &m.frame);
+  if (const gchar *label = gst_structure_get_string (s, "label"))
+    m.label = label;
+  gst_structure_get_int (s, "label_id", &m.label_id);
+  gst_structure_get_double (s, "score", &m.score);
+  gst_structure_get_int (s, "roi", &m.roi);
+  gst_structure_get_boolean (s, "stale", &stale);
+  m.stale = stale;
+  get_array (s, "groups", G_TYPE_STRING, names, [] (const GValue *v) {
+    const gchar *str = g_value_get_string (v);
+    return std::string (str ? str : "");
+  });
+  for (const std::string &name : names) {
+    vgg::GroupState g;
+    gboolean present = FALSE;
+    g.name = name;
+    gst_structure_get_boolean (s, (name + "-present").c_str (), &present);
+    g.present = present;
+    gst_structure_get_double (s, (name + "-score").c_str (), &g.score);
+    gst_structure_get_int (s, (name + "-roi").c_str (), &g.roi);
+    m.groups.push_back (g);
+  }
+  return TRUE;
 }

@@ -2,24 +2,89 @@
  * Copyright (C) 2026 gst-vgg authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * The metadata contract (DESIGN.md section 3) in one place: every ROI,
- * parameter structure and bus message that gst-vgg writes or reads is made
- * here.
+ * The metadata contract (README, "Metadata contract"; docs/design.md) in
+ * one place: every ROI, param structure and bus message that gst-vgg
+ * writes is written here, and read back here, with plain values on the
+ * C++ side. It depends on GStreamer's video library only, so that an
+ * application can link it (libvggmeta) to read results.
  */
 #pragma once
 
 #include <gst/gst.h>
 #include <gst/video/video.h>
 
-#include "engine/classifier.h"
+#include "common/gradcammap.h"
 
 #include <string>
+#include <vector>
 
 #define VGG_ROI_TYPE_TILE "tile"
 #define VGG_ROI_TYPE_FRAME "frame"
 
 /* parent_id of an ROI without a parent. */
 #define VGG_ROI_NO_PARENT (-1)
+
+/* A group is present where a region's group score reaches this. */
+#define VGG_DEFAULT_GROUP_THRESHOLD 0.25
+
+namespace vgg {
+
+struct Prediction
+{
+  int id = -1;
+  std::string label;
+  double score = 0.0; /* softmax probability */
+};
+
+struct GroupScore
+{
+  std::string name;
+  double score = 0.0; /* summed probability of the group's classes */
+};
+
+/* The "classification" param of one region. */
+struct Classification
+{
+  std::vector<Prediction> top; /* best first, at least one */
+  std::string wnid;            /* the best class's WordNet id, or empty */
+  std::string model;
+  bool stale = false; /* reused from an earlier frame */
+  std::vector<GroupScore> groups;
+
+  /* The score of group @name, or -1 if the classification has none. */
+  double group_score (const std::string &name) const;
+};
+
+/* The "tile" param: where a tile sits in its grid. */
+struct TilePosition
+{
+  guint row = 0, column = 0, index = 0;
+};
+
+/* The per-frame "vggclassify" element message. */
+struct GroupState
+{
+  std::string name;
+  bool present = false;
+  double score = 0.0;           /* the best region's group score */
+  gint roi = VGG_ROI_NO_PARENT; /* that region's ROI id */
+};
+
+struct FrameMessage
+{
+  GstClockTime timestamp = GST_CLOCK_TIME_NONE;
+  guint64 frame = 0;
+  std::string label; /* the most confident region's top-1 */
+  gint label_id = -1;
+  double score = 0.0;
+  gint roi = VGG_ROI_NO_PARENT;
+  bool stale = false;
+  std::vector<GroupState> groups;
+};
+
+} // namespace vgg
+
+/* Writing */
 
 /* An id not used by any ROI of @buffer yet (one above the largest). */
 gint vgg_roi_next_id (GstBuffer *buffer);
@@ -28,27 +93,35 @@ GstVideoRegionOfInterestMeta *vgg_roi_add_frame (
     GstBuffer *buffer, gint id, guint width, guint height);
 
 GstVideoRegionOfInterestMeta *vgg_roi_add_tile (GstBuffer *buffer, gint id,
-    gint parent_id, guint x, guint y, guint w, guint h, guint row, guint column,
-    guint index);
+    gint parent_id, guint x, guint y, guint w, guint h,
+    const vgg::TilePosition &tile);
 
-/* Adds @param (transfer full) to @meta, replacing a param of the same name. */
-void vgg_roi_set_param (
-    GstVideoRegionOfInterestMeta *meta, GstStructure *param);
+/* Sets the "classification" and "gradcam" params, replacing those of an
+ * earlier classifier. */
+void vgg_roi_set_classification (
+    GstVideoRegionOfInterestMeta *meta, const vgg::Classification &c);
+void vgg_roi_set_gradcam (
+    GstVideoRegionOfInterestMeta *meta, const vgg::GradCam &cam);
 
-/* The "classification" param for one ROI's result. */
-GstStructure *vgg_classification_new (
-    const vgg::RoiResult &result, const vgg::Classifier &model, gboolean stale);
+/* The structure of a "vggclassify" element message. */
+GstStructure *vgg_frame_message_new (const vgg::FrameMessage &message);
 
-/* The "gradcam" param for one ROI's map. */
-GstStructure *vgg_gradcam_new (const vgg::GradCam &cam);
+/* Reading */
 
-/* Reads a "gradcam" param back; FALSE, with @why, if it is malformed (sizes
- * that are not positive or do not match its data). */
-gboolean vgg_gradcam_read (
-    const GstStructure *s, vgg::GradCam &cam, std::string &why);
+/* The ROI metas of @buffer, in the order they were added. */
+std::vector<GstVideoRegionOfInterestMeta *> vgg_buffer_rois (GstBuffer *buffer);
 
-/* The per-frame "vggclassify" element message structure; @roi_ids maps
- * result indices to ROI ids. */
-GstStructure *vgg_frame_summary_new (const vgg::FrameSummary &summary,
-    const vgg::Classifier &model, const std::vector<gint> &roi_ids,
-    GstClockTime timestamp, guint64 frame, gboolean stale);
+gboolean vgg_roi_get_tile (
+    GstVideoRegionOfInterestMeta *meta, vgg::TilePosition &tile);
+
+/* FALSE if @meta has no "classification" param or it lacks its top-k. */
+gboolean vgg_roi_get_classification (
+    GstVideoRegionOfInterestMeta *meta, vgg::Classification &c);
+
+/* FALSE if @meta has no "gradcam" param (@why empty) or a malformed one
+ * (@why says how: sizes not positive or not matching its data). */
+gboolean vgg_roi_get_gradcam (
+    GstVideoRegionOfInterestMeta *meta, vgg::GradCam &cam, std::string &why);
+
+/* FALSE if @s is not a "vggclassify" message. */
+gboolean vgg_frame_message_read (const GstStructure *s, vgg::FrameMessage &m);

@@ -59,7 +59,7 @@ fixed_axis (int start, int len, int tile, double overlap)
 
 } // namespace
 
-TileRect
+Rect
 region_rect (int width, int height, const double region[4])
 {
   auto edge = [] (double f, int size) {
@@ -74,7 +74,7 @@ TileLayout
 layout_tiles (int width, int height, const TileSpec &spec)
 {
   TileLayout layout;
-  TileRect r = region_rect (width, height, spec.region);
+  Rect r = region_rect (width, height, spec.region);
   if (r.width <= 0 || r.height <= 0) {
     layout.reduced = true;
     layout.note = "the region is empty at this frame size";

@@ -7,19 +7,16 @@
  */
 #pragma once
 
+#include "common/geometry.h"
+
 #include <string>
 #include <vector>
 
 namespace vgg {
 
-struct TileRect
-{
-  int x = 0, y = 0, width = 0, height = 0;
-};
-
 struct Tile
 {
-  TileRect rect;
+  Rect rect;
   unsigned row = 0, column = 0, index = 0;
 };
 
@@ -50,7 +47,7 @@ constexpr unsigned kMaxTiles = 64 * 64;
 TileLayout layout_tiles (int width, int height, const TileSpec &spec);
 
 /* The region in pixels, rounded and clamped to the frame. */
-TileRect region_rect (int width, int height, const double region[4]);
+Rect region_rect (int width, int height, const double region[4]);
 
 /* Parses "x,y,width,height" fractions; false if malformed or out of range. */
 bool parse_region (const char *str, double region[4]);

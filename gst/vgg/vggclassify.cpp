@@ -26,20 +26,21 @@
 #endif
 
 #include "vggclassify.h"
+#include "classifybatch.h"
+#include "framequeue.h"
 #include "packedrgb.h"
 #include "roimeta.h"
+#include "vggenums.h"
 #include "engine/classifier.h"
+#include "engine/text.h"
 
 #include <gio/gio.h>
 
-#include <algorithm>
-#include <deque>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <vector>
 
-GST_DEBUG_CATEGORY_STATIC (gst_vgg_classify_debug);
+GST_DEBUG_CATEGORY (gst_vgg_classify_debug);
 #define GST_CAT_DEFAULT gst_vgg_classify_debug
 
 #define DEFAULT_DEVICE "auto"
@@ -50,7 +51,6 @@ GST_DEBUG_CATEGORY_STATIC (gst_vgg_classify_debug);
 #define DEFAULT_INTERPOLATION vgg::Interpolation::Bilinear
 #define DEFAULT_ROI_TYPES "tile,frame"
 #define DEFAULT_INFERENCE_INTERVAL 1
-#define DEFAULT_GROUP_THRESHOLD 0.25
 #define DEFAULT_POST_MESSAGES TRUE
 #define DEFAULT_THREADS 0
 #define DEFAULT_GRADCAM FALSE
@@ -88,12 +88,9 @@ static std::vector<GQuark>
 parse_roi_types (const std::string &list)
 {
   std::vector<GQuark> quarks;
-  std::istringstream in (list);
-  std::string t;
 
-  while (std::getline (in, t, ',')) {
-    t.erase (0, t.find_first_not_of (' '));
-    t.erase (t.find_last_not_of (' ') + 1);
+  for (const std::string &item : vgg::split (list, ',')) {
+    std::string t = vgg::trim (item);
     if (t == "*")
       return {};
     if (!t.empty ())
@@ -102,7 +99,7 @@ parse_roi_types (const std::string &list)
   return quarks;
 }
 
-/* Properties; copied out under the object lock at start and per frame. */
+/* Properties; copied out under the object lock at start and per batch. */
 struct Settings
 {
   std::string model, labels, class_groups, device = DEFAULT_DEVICE;
@@ -118,67 +115,19 @@ struct Settings
   guint threads = DEFAULT_THREADS;
   guint batch_frames = DEFAULT_BATCH_FRAMES;
   guint64 max_latency = DEFAULT_MAX_LATENCY;
-  gdouble group_threshold = DEFAULT_GROUP_THRESHOLD;
+  gdouble group_threshold = VGG_DEFAULT_GROUP_THRESHOLD;
   gboolean post_messages = DEFAULT_POST_MESSAGES;
-};
-
-/* A region of the current frame: its meta and its rectangle in the frame. */
-struct Target
-{
-  GstVideoRegionOfInterestMeta *meta;
-  vgg::Rect rect;
-};
-
-/* A frame from its arrival until it is pushed, with the message to post
- * just before it (so that a frame's message always precedes the frame). */
-struct Held
-{
-  GstBuffer *buf;
-  GstStructure *summary;
 };
 
 /* Built in start(), dropped in stop(). */
 struct State
 {
   std::unique_ptr<vgg::Classifier> engine;
-  vgg::PixelLayout layout;
-  guint64 frames = 0;
-  /* Frames waiting for a batch, and frames classified but not yet pushed. */
-  std::deque<Held> held, ready;
-  /* The last inference, for the frames in between with inference-interval:
-   * the regions' types and rectangles, their results, and per region its
-   * classification and (with Grad-CAM) gradcam params. */
-  bool have_last = false;
-  std::vector<std::pair<GQuark, vgg::Rect>> last_layout;
-  std::vector<vgg::RoiResult> last_results;
-  std::vector<GstStructure *> last_params;
-
-  void clear_last ()
-  {
-    for (GstStructure *s : last_params)
-      if (s)
-        gst_structure_free (s);
-    last_params.clear ();
-    last_results.clear ();
-    last_layout.clear ();
-    have_last = false;
-  }
-  void drop_frames ()
-  {
-    for (std::deque<Held> *q : {&held, &ready}) {
-      for (Held &h : *q) {
-        gst_buffer_unref (h.buf);
-        if (h.summary)
-          gst_structure_free (h.summary);
-      }
-      q->clear ();
-    }
-  }
-  ~State ()
-  {
-    drop_frames ();
-    clear_last ();
-  }
+  vgg::PixelLayout pixels;
+  FrameQueue queue;
+  IntervalState interval;
+  /* A failed drain before a serialized event, returned for the next frame. */
+  GstFlowReturn drain_flow = GST_FLOW_OK;
 };
 
 struct _GstVggClassify
@@ -199,69 +148,6 @@ static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
 static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE (
     "src", GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS (VGG_PACKED_RGB_CAPS));
 
-#define GST_TYPE_VGG_PRECISION (gst_vgg_precision_get_type ())
-static GType
-gst_vgg_precision_get_type (void)
-{
-  static GType type = 0;
-  static const GEnumValue values[] = {
-      {(gint) vgg::Precision::FP32, "32-bit float", "fp32"},
-      {(gint) vgg::Precision::FP16, "16-bit float (CUDA only)", "fp16"},
-      {(gint) vgg::Precision::BF16, "bfloat16", "bf16"},
-      {0, NULL, NULL},
-  };
-  if (g_once_init_enter (&type))
-    g_once_init_leave (
-        &type, g_enum_register_static ("GstVggPrecision", values));
-  return type;
-}
-
-#define GST_TYPE_VGG_PREPROCESS (gst_vgg_preprocess_get_type ())
-static GType
-gst_vgg_preprocess_get_type (void)
-{
-  static GType type = 0;
-  static const GEnumValue values[] = {
-      {(gint) vgg::Preset::Auto,
-          "As the model's sidecar says (torchvision "
-          "without one)",
-          "auto"},
-      {(gint) vgg::Preset::Torchvision, "RGB, x/255, ImageNet mean and std",
-          "torchvision"},
-      {(gint) vgg::Preset::Caffe,
-          "Keras VGG16 preprocess_input: BGR, 0..255, "
-          "mean subtracted",
-          "caffe"},
-      {0, NULL, NULL},
-  };
-  if (g_once_init_enter (&type))
-    g_once_init_leave (
-        &type, g_enum_register_static ("GstVggPreprocess", values));
-  return type;
-}
-
-#define GST_TYPE_VGG_INTERPOLATION (gst_vgg_interpolation_get_type ())
-static GType
-gst_vgg_interpolation_get_type (void)
-{
-  static GType type = 0;
-  static const GEnumValue values[] = {
-      {(gint) vgg::Interpolation::Bilinear,
-          "Bilinear, half-pixel centres, "
-          "no antialiasing (torch interpolate, align_corners=False)",
-          "bilinear"},
-      {(gint) vgg::Interpolation::Nearest,
-          "Nearest pixel centre (PIL and "
-          "Keras load_img)",
-          "nearest"},
-      {0, NULL, NULL},
-  };
-  if (g_once_init_enter (&type))
-    g_once_init_leave (
-        &type, g_enum_register_static ("GstVggInterpolation", values));
-  return type;
-}
-
 static std::string
 resource_text (const gchar *name)
 {
@@ -277,6 +163,25 @@ resource_text (const gchar *name)
     g_bytes_unref (bytes);
   }
   return text;
+}
+
+static void
+log_to_gst (GstVggClassify *self, vgg::LogLevel level, const std::string &msg)
+{
+  switch (level) {
+    case vgg::LogLevel::Error:
+      GST_ERROR_OBJECT (self, "%s", msg.c_str ());
+      break;
+    case vgg::LogLevel::Warning:
+      GST_WARNING_OBJECT (self, "%s", msg.c_str ());
+      break;
+    case vgg::LogLevel::Info:
+      GST_INFO_OBJECT (self, "%s", msg.c_str ());
+      break;
+    default:
+      GST_DEBUG_OBJECT (self, "%s", msg.c_str ());
+      break;
+  }
 }
 
 static gboolean
@@ -302,20 +207,7 @@ gst_vgg_classify_start (GstBaseTransform *trans)
   opts.gradcam_target = s.gradcam_target;
   opts.gradcam_layer = s.gradcam_layer;
   opts.log = [self] (vgg::LogLevel level, const std::string &msg) {
-    switch (level) {
-      case vgg::LogLevel::Error:
-        GST_ERROR_OBJECT (self, "%s", msg.c_str ());
-        break;
-      case vgg::LogLevel::Warning:
-        GST_WARNING_OBJECT (self, "%s", msg.c_str ());
-        break;
-      case vgg::LogLevel::Info:
-        GST_INFO_OBJECT (self, "%s", msg.c_str ());
-        break;
-      default:
-        GST_DEBUG_OBJECT (self, "%s", msg.c_str ());
-        break;
-    }
+    log_to_gst (self, level, msg);
   };
 
   try {
@@ -329,8 +221,8 @@ gst_vgg_classify_start (GstBaseTransform *trans)
         ("cannot load model \"%s\": %s", s.model.c_str (), e.what ()), (NULL));
     return FALSE;
   }
-  self->state->frames = 0;
-  self->state->clear_last ();
+  self->state->interval = IntervalState ();
+  self->state->drain_flow = GST_FLOW_OK;
   return TRUE;
 }
 
@@ -339,253 +231,71 @@ gst_vgg_classify_stop (GstBaseTransform *trans)
 {
   GstVggClassify *self = GST_VGG_CLASSIFY (trans);
 
-  self->state->drop_frames ();
+  self->state->queue.clear ();
   self->state->engine.reset ();
-  self->state->clear_last ();
+  self->state->interval = IntervalState ();
   return TRUE;
 }
 
+/* The pad templates admit only packed 8-bit RGB of a positive size. */
 static gboolean
 gst_vgg_classify_set_info (GstVideoFilter *filter, GstCaps *incaps,
     GstVideoInfo *in_info, GstCaps *outcaps, GstVideoInfo *out_info)
 {
   GstVggClassify *self = GST_VGG_CLASSIFY (filter);
-  const GstVideoFormatInfo *finfo = in_info->finfo;
 
-  if (GST_VIDEO_INFO_WIDTH (in_info) <= 0
-      || GST_VIDEO_INFO_HEIGHT (in_info) <= 0) {
-    GST_ELEMENT_ERROR (self, STREAM, FORMAT,
-        ("zero-size frames (%dx%d)", GST_VIDEO_INFO_WIDTH (in_info),
-            GST_VIDEO_INFO_HEIGHT (in_info)),
-        (NULL));
-    return FALSE;
-  }
-  if (!GST_VIDEO_FORMAT_INFO_IS_RGB (finfo)
-      || GST_VIDEO_FORMAT_INFO_N_PLANES (finfo) != 1
-      || GST_VIDEO_FORMAT_INFO_BITS (finfo) != 8) {
-    GST_ELEMENT_ERROR (self, STREAM, FORMAT,
-        ("unsupported format %s: "
-         "vggclassify takes packed 8-bit RGB (add videoconvert before it)",
-            GST_VIDEO_FORMAT_INFO_NAME (finfo)),
-        (NULL));
-    return FALSE;
-  }
-  self->state->layout.pixel_stride = GST_VIDEO_FORMAT_INFO_PSTRIDE (finfo, 0);
-  self->state->layout.offset_r = GST_VIDEO_FORMAT_INFO_POFFSET (finfo, 0);
-  self->state->layout.offset_g = GST_VIDEO_FORMAT_INFO_POFFSET (finfo, 1);
-  self->state->layout.offset_b = GST_VIDEO_FORMAT_INFO_POFFSET (finfo, 2);
-  self->state->clear_last ();
+  self->state->pixels = vgg_pixel_layout (in_info->finfo);
+  self->state->interval.have_last = false;
   return TRUE;
 }
 
-/* The regions to classify, clamped to the frame; empty ones are skipped. */
-static std::vector<Target>
-collect_targets (GstVggClassify *self, GstBuffer *buf,
-    const std::vector<GQuark> &types, gint width, gint height, gboolean *any)
-{
-  std::vector<Target> targets;
-  gpointer iter = NULL;
-  GstMeta *m;
-
-  *any = FALSE;
-  while ((m = gst_buffer_iterate_meta_filtered (
-              buf, &iter, GST_VIDEO_REGION_OF_INTEREST_META_API_TYPE))) {
-    GstVideoRegionOfInterestMeta *roi = (GstVideoRegionOfInterestMeta *) m;
-    if (!types.empty ()
-        && std::find (types.begin (), types.end (), roi->roi_type)
-            == types.end ())
-      continue;
-    *any = TRUE;
-    gint64 x0 = MIN ((gint64) roi->x, width),
-           y0 = MIN ((gint64) roi->y, height);
-    gint64 x1 = MIN ((gint64) roi->x + roi->w, width);
-    gint64 y1 = MIN ((gint64) roi->y + roi->h, height);
-    if (x1 <= x0 || y1 <= y0) {
-      GST_DEBUG_OBJECT (self,
-          "skipping ROI %d (%ux%u at %u,%u): empty within "
-          "the %dx%d frame",
-          roi->id, roi->w, roi->h, roi->x, roi->y, width, height);
-      continue;
-    }
-    targets.push_back (
-        {roi, {(int) x0, (int) y0, (int) (x1 - x0), (int) (y1 - y0)}});
-  }
-  return targets;
-}
-
-/* One frame of a batch: its regions and whether it is classified or reuses
- * the last results. */
-struct Job
-{
-  Held *frame;
-  std::vector<Target> targets;
-  std::vector<std::pair<GQuark, vgg::Rect>> layout;
-  std::vector<gint> roi_ids;
-  guint64 index;
-  gboolean stale;
-};
-
-/* Classifies the regions of the jobs that are not stale, all in one call to
- * the engine; the frames are only read (metadata only). */
-static GstFlowReturn
-run_engine (GstVggClassify *self, std::vector<Job> &jobs, const Settings &s,
-    std::vector<std::vector<vgg::RoiResult>> &results)
-{
-  GstVideoFilter *filter = GST_VIDEO_FILTER (self);
-  std::vector<GstVideoFrame> mapped;
-  std::vector<vgg::FrameRois> frames;
-  vgg::RunOptions run;
-  GstFlowReturn ret = GST_FLOW_OK;
-
-  mapped.reserve (jobs.size ());
-  for (Job &j : jobs) {
-    if (j.stale || j.targets.empty ())
-      continue;
-    GstVideoFrame frame;
-    if (!gst_video_frame_map (
-            &frame, &filter->in_info, j.frame->buf, GST_MAP_READ)) {
-      GST_ELEMENT_ERROR (
-          self, STREAM, FAILED, (NULL), ("cannot map a frame for reading"));
-      ret = GST_FLOW_ERROR;
-      break;
-    }
-    mapped.push_back (frame);
-    vgg::FrameRois fr;
-    const guint8 *data
-        = (const guint8 *) GST_VIDEO_FRAME_PLANE_DATA (&frame, 0);
-    fr.frame.data = data;
-    fr.frame.size = frame.map[0].size - (data - frame.map[0].data);
-    fr.frame.width = GST_VIDEO_FRAME_WIDTH (&frame);
-    fr.frame.height = GST_VIDEO_FRAME_HEIGHT (&frame);
-    fr.frame.stride = GST_VIDEO_FRAME_PLANE_STRIDE (&frame, 0);
-    fr.frame.layout = self->state->layout;
-    for (const Target &t : j.targets)
-      fr.rois.push_back (t.rect);
-    frames.push_back (std::move (fr));
-  }
-
-  if (ret == GST_FLOW_OK && !frames.empty ()) {
-    run.top_k = s.top_k;
-    run.batch_size = s.batch_size;
-    run.interpolation = s.interpolation;
-    try {
-      results = self->state->engine->classify (frames, run);
-    } catch (const vgg::Error &e) {
-      GST_ELEMENT_ERROR (self, STREAM, FAILED, ("%s", e.what ()), (NULL));
-      ret = GST_FLOW_ERROR;
-    }
-  }
-  for (GstVideoFrame &f : mapped)
-    gst_video_frame_unmap (&f);
-  return ret;
-}
-
-/* Classifies the held frames (one engine call for all of them) and moves
- * them to the ready queue with their results and messages. */
+/* Classifies the held frames, attaches the results and messages, and
+ * makes the frames ready to push; on failure drops them. */
 static GstFlowReturn
 process_held (GstVggClassify *self)
 {
-  GstVideoFilter *filter = GST_VIDEO_FILTER (self);
   State &st = *self->state;
-  std::vector<Job> jobs;
+  std::vector<FrameJob> jobs;
   std::vector<std::vector<vgg::RoiResult>> results;
-  gint width = GST_VIDEO_INFO_WIDTH (&filter->in_info);
-  gint height = GST_VIDEO_INFO_HEIGHT (&filter->in_info);
+  BatchSettings b;
 
   GST_OBJECT_LOCK (self);
-  Settings s = *self->settings;
+  const Settings &s = *self->settings;
+  b.roi_types = s.roi_quarks;
+  b.inference_interval = s.inference_interval;
+  b.run.top_k = s.top_k;
+  b.run.batch_size = s.batch_size;
+  b.run.interpolation = s.interpolation;
+  b.group_threshold = s.group_threshold;
+  b.post_messages = s.post_messages;
   GST_OBJECT_UNLOCK (self);
 
-  /* Which frames are classified: every inference-interval'th, and any
-   * whose regions differ from the last classified frame's, in order. */
-  bool have_last = st.have_last;
-  std::vector<std::pair<GQuark, vgg::Rect>> last_layout = st.last_layout;
-  for (Held &h : st.held) {
-    Job j;
-    gboolean any;
-    j.frame = &h;
-    j.targets
-        = collect_targets (self, h.buf, s.roi_quarks, width, height, &any);
-    if (!any) {
-      GstVideoRegionOfInterestMeta *meta
-          = vgg_roi_add_frame (h.buf, vgg_roi_next_id (h.buf), width, height);
-      j.targets.push_back ({meta, {0, 0, width, height}});
-    }
-    for (const Target &t : j.targets) {
-      j.layout.emplace_back (t.meta->roi_type, t.rect);
-      j.roi_ids.push_back (t.meta->id);
-    }
-    j.index = st.frames++;
-    j.stale = s.inference_interval > 1 && j.index % s.inference_interval != 0
-        && have_last && j.layout == last_layout;
-    if (!j.stale) {
-      have_last = true;
-      last_layout = j.layout;
-    }
-    jobs.push_back (std::move (j));
-  }
-
-  GstFlowReturn ret = run_engine (self, jobs, s, results);
+  jobs = plan_batch (GST_ELEMENT (self), &GST_VIDEO_FILTER (self)->in_info, b,
+      st.queue.held (), st.interval);
+  GstFlowReturn ret
+      = run_batch (GST_ELEMENT (self), &GST_VIDEO_FILTER (self)->in_info,
+          st.pixels, *st.engine, b.run, jobs, results);
   if (ret != GST_FLOW_OK) {
-    st.drop_frames ();
+    st.queue.clear ();
     return ret;
   }
-
-  size_t next = 0;
-  for (Job &j : jobs) {
-    if (j.stale) {
-      for (size_t i = 0; i < j.targets.size (); i++) {
-        for (size_t k = 0; k < 2; k++) {
-          GstStructure *p = st.last_params[2 * i + k];
-          if (!p)
-            continue;
-          p = gst_structure_copy (p);
-          if (k == 0)
-            gst_structure_set (p, "stale", G_TYPE_BOOLEAN, TRUE, NULL);
-          vgg_roi_set_param (j.targets[i].meta, p);
-        }
-      }
-    } else {
-      std::vector<vgg::RoiResult> r;
-      if (!j.targets.empty ())
-        r = std::move (results[next++]);
-      st.clear_last ();
-      for (size_t i = 0; i < j.targets.size (); i++) {
-        GstStructure *p = vgg_classification_new (r[i], *st.engine, FALSE);
-        GstStructure *cam
-            = r[i].cam.class_id >= 0 ? vgg_gradcam_new (r[i].cam) : NULL;
-        st.last_params.push_back (gst_structure_copy (p));
-        st.last_params.push_back (cam ? gst_structure_copy (cam) : NULL);
-        vgg_roi_set_param (j.targets[i].meta, p);
-        if (cam)
-          vgg_roi_set_param (j.targets[i].meta, cam);
-      }
-      st.have_last = true;
-      st.last_layout = j.layout;
-      st.last_results = std::move (r);
-    }
-    if (s.post_messages) {
-      vgg::FrameSummary summary = vgg::summarize (
-          st.last_results, st.engine->groups (), s.group_threshold);
-      j.frame->summary = vgg_frame_summary_new (summary, *st.engine, j.roi_ids,
-          GST_BUFFER_PTS (j.frame->buf), j.index, j.stale);
-    }
-  }
-  for (Held &h : st.held)
-    st.ready.push_back (h);
-  st.held.clear ();
+  attach_batch (*st.engine, b, jobs, results, st.interval);
+  st.queue.release ();
   return GST_FLOW_OK;
 }
 
-static Held
+/* The next ready frame, its message posted first; NULL if none. */
+static GstBuffer *
 pop_ready (GstVggClassify *self)
 {
-  Held h = self->state->ready.front ();
-  self->state->ready.pop_front ();
-  if (h.summary)
+  FrameQueue::Frame f;
+
+  if (!self->state->queue.pop (f))
+    return NULL;
+  if (f.message)
     gst_element_post_message (GST_ELEMENT (self),
-        gst_message_new_element (GST_OBJECT (self), h.summary));
-  return h;
+        gst_message_new_element (GST_OBJECT (self), f.message));
+  return f.buffer;
 }
 
 /* Frames are held until batch-frames of them (or max-latency of stream
@@ -597,8 +307,6 @@ gst_vgg_classify_submit_input_buffer (
 {
   GstVggClassify *self = GST_VGG_CLASSIFY (trans);
   State &st = *self->state;
-  guint batch_frames;
-  guint64 max_latency;
 
   if (G_UNLIKELY (!st.engine || !GST_VIDEO_FILTER (trans)->negotiated)) {
     gst_buffer_unref (buf);
@@ -606,19 +314,17 @@ gst_vgg_classify_submit_input_buffer (
         self, CORE, NEGOTIATION, (NULL), ("not started or not negotiated"));
     return GST_FLOW_NOT_NEGOTIATED;
   }
+  if (G_UNLIKELY (st.drain_flow != GST_FLOW_OK)) {
+    gst_buffer_unref (buf);
+    return st.drain_flow;
+  }
   GST_OBJECT_LOCK (self);
-  batch_frames = self->settings->batch_frames;
-  max_latency = self->settings->max_latency;
+  guint batch_frames = self->settings->batch_frames;
+  GstClockTime max_latency = self->settings->max_latency;
   GST_OBJECT_UNLOCK (self);
 
   /* Metadata only: a shared buffer gets a new GstBuffer, never a pixel copy. */
-  st.held.push_back ({gst_buffer_make_writable (buf), NULL});
-  GstClockTime first = GST_BUFFER_PTS (st.held.front ().buf);
-  GstClockTime last = GST_BUFFER_PTS (st.held.back ().buf);
-  gboolean waited_enough = max_latency > 0 && GST_CLOCK_TIME_IS_VALID (first)
-      && GST_CLOCK_TIME_IS_VALID (last) && last >= first
-      && last - first >= max_latency;
-  if (st.held.size () >= batch_frames || waited_enough)
+  if (st.queue.hold (gst_buffer_make_writable (buf), batch_frames, max_latency))
     return process_held (self);
   return GST_FLOW_OK;
 }
@@ -626,9 +332,7 @@ gst_vgg_classify_submit_input_buffer (
 static GstFlowReturn
 gst_vgg_classify_generate_output (GstBaseTransform *trans, GstBuffer **outbuf)
 {
-  GstVggClassify *self = GST_VGG_CLASSIFY (trans);
-
-  *outbuf = self->state->ready.empty () ? NULL : pop_ready (self).buf;
+  *outbuf = pop_ready (GST_VGG_CLASSIFY (trans));
   return GST_FLOW_OK;
 }
 
@@ -638,11 +342,11 @@ drain (GstVggClassify *self)
 {
   State &st = *self->state;
   GstFlowReturn ret = GST_FLOW_OK;
+  GstBuffer *buf;
 
-  if (!st.held.empty () && st.engine)
+  if (!st.queue.held ().empty () && st.engine)
     ret = process_held (self);
-  while (!st.ready.empty ()) {
-    GstBuffer *buf = pop_ready (self).buf;
+  while ((buf = pop_ready (self))) {
     if (ret == GST_FLOW_OK)
       ret = gst_pad_push (GST_BASE_TRANSFORM_SRC_PAD (self), buf);
     else
@@ -658,10 +362,18 @@ gst_vgg_classify_sink_event (GstBaseTransform *trans, GstEvent *event)
 
   if (GST_EVENT_TYPE (event) == GST_EVENT_FLUSH_STOP) {
     /* A flush throws away what was held. */
-    self->state->drop_frames ();
+    self->state->queue.clear ();
+    self->state->drain_flow = GST_FLOW_OK;
   } else if (GST_EVENT_IS_SERIALIZED (event)) {
-    /* Nothing may overtake the held frames: EOS, caps, segments, gaps... */
-    drain (self);
+    /* Nothing may overtake the held frames: EOS, caps, segments, gaps...
+     * The event goes on even if pushing them failed (EOS must arrive);
+     * the failure is returned for the next frame. */
+    GstFlowReturn ret = drain (self);
+    if (ret != GST_FLOW_OK) {
+      GST_DEBUG_OBJECT (self, "draining before %s: %s",
+          GST_EVENT_TYPE_NAME (event), gst_flow_get_name (ret));
+      self->state->drain_flow = ret;
+    }
   }
   return GST_BASE_TRANSFORM_CLASS (parent_class)->sink_event (trans, event);
 }
@@ -941,7 +653,7 @@ gst_vgg_classify_class_init (GstVggClassifyClass *klass)
       g_param_spec_double ("group-threshold", "Group threshold",
           "A group is present in a frame when a region's summed probability "
           "of its classes reaches this",
-          0.0, 1.0, DEFAULT_GROUP_THRESHOLD, live));
+          0.0, 1.0, VGG_DEFAULT_GROUP_THRESHOLD, live));
   g_object_class_install_property (gobject_class, PROP_POST_MESSAGES,
       g_param_spec_boolean ("post-messages", "Post messages",
           "Post a \"vggclassify\" element message per frame",

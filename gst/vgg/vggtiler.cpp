@@ -156,7 +156,7 @@ gst_vgg_tiler_transform_ip (GstBaseTransform *trans, GstBuffer *buf)
         t.index, t.row, t.column, t.rect.width, t.rect.height, t.rect.x,
         t.rect.y);
     vgg_roi_add_tile (buf, id++, frame_id, t.rect.x, t.rect.y, t.rect.width,
-        t.rect.height, t.row, t.column, t.index);
+        t.rect.height, {t.row, t.column, t.index});
   }
   return GST_FLOW_OK;
 }

@@ -4,6 +4,24 @@
  */
 #include "testutil.h"
 
+GstHarness *
+test_harness_new (const gchar *launch, GstBus **bus)
+{
+  GstHarness *h = gst_harness_new_parse (launch);
+
+  *bus = gst_bus_new ();
+  gst_element_set_bus (h->element, *bus);
+  return h;
+}
+
+void
+test_harness_teardown (GstHarness *h, GstBus *bus)
+{
+  gst_element_set_bus (h->element, NULL);
+  gst_object_unref (bus);
+  gst_harness_teardown (h);
+}
+
 GstBuffer *
 test_video_buffer (const gchar *format, gint width, gint height, guint8 value)
 {
@@ -120,4 +138,42 @@ test_model_path (const gchar *name)
 
   fail_unless (dir != NULL, "VGG_TEST_MODELS is not set");
   return g_build_filename (dir, name, NULL);
+}
+
+GstStructure *
+test_classification (const gchar *label, gint label_id, gdouble confidence,
+    const gchar *group, gdouble score)
+{
+  gchar *text = g_strdup_printf ("classification, label=(string)%s, "
+                                 "label_id=(int)%d, confidence=(double)%.17g, "
+                                 "top_ids=<(int)%d>, top_labels=<(string)%s>, "
+                                 "top_scores=<(double)%.17g>, "
+                                 "group_names=<(string)%s>, "
+                                 "group_scores=<(double)%.17g>",
+      label, label_id, confidence, label_id, label, confidence, group, score);
+  GstStructure *s = gst_structure_from_string (text, NULL);
+
+  fail_unless (s != NULL, "cannot parse %s", text);
+  g_free (text);
+  return s;
+}
+
+gdouble
+test_group_score (const GstStructure *classification, const gchar *group)
+{
+  const GValue *names = gst_structure_get_value (classification, "group_names");
+  const GValue *scores
+      = gst_structure_get_value (classification, "group_scores");
+  guint i;
+
+  fail_unless (
+      names && scores, "no group arrays in %" GST_PTR_FORMAT, classification);
+  fail_unless_equals_int (
+      gst_value_array_get_size (names), gst_value_array_get_size (scores));
+  for (i = 0; i < gst_value_array_get_size (names); i++)
+    if (g_str_equal (
+            g_value_get_string (gst_value_array_get_value (names, i)), group))
+      return g_value_get_double (gst_value_array_get_value (scores, i));
+  fail ("no group %s in %" GST_PTR_FORMAT, group, classification);
+  return -1;
 }

@@ -7,7 +7,15 @@
 #pragma once
 
 #include <gst/check/gstcheck.h>
+#include <gst/check/gstharness.h>
 #include <gst/video/video.h>
+
+/* A harness on the @launch description whose elements post on a bus of
+ * their own (@bus), so that tests can read errors and messages. */
+GstHarness *test_harness_new (const gchar *launch, GstBus **bus);
+
+/* Tears down a harness made by test_harness_new() and its bus. */
+void test_harness_teardown (GstHarness *h, GstBus *bus);
 
 /* A frame of @format filled with @value. */
 GstBuffer *test_video_buffer (
@@ -25,6 +33,16 @@ GPtrArray *test_rois (GstBuffer *buf, const gchar *type);
  * for no tile param). */
 GstVideoRegionOfInterestMeta *test_roi (
     GstBuffer *buf, const gchar *type, gint index);
+
+/* A "classification" param as vggclassify writes it: top-1 @label
+ * (@label_id) with @confidence, and one class group @group with @score. */
+GstStructure *test_classification (const gchar *label, gint label_id,
+    gdouble confidence, const gchar *group, gdouble score);
+
+/* The score of class group @group in a "classification" param; fails the
+ * test if there is none. */
+gdouble test_group_score (
+    const GstStructure *classification, const gchar *group);
 
 /* Pops the next error message's text from @bus (g_free it); NULL if none. */
 gchar *test_pop_error (GstBus *bus);

@@ -128,8 +128,10 @@ class Overlay(unittest.TestCase):
         raw, _, before = overlay(rgb, [], "RGB", "")
         self.assertEqual(raw, before)
         # Classification without heatmaps, labels and boxes off.
-        cls = Gst.Structure.from_string("classification, label=(string)cab, "
-                                        "confidence=(double)0.9, vehicle=(double)0.9")[0]
+        cls = Gst.Structure.from_string(
+            "classification, label=(string)cab, label_id=(int)468, confidence=(double)0.9, "
+            "top_ids=(int)<468>, top_labels=(string)<cab>, top_scores=(double)<0.9>, "
+            "group_names=(string)<vehicle>, group_scores=(double)<0.9>")[0]
         raw, _, before = overlay(rgb, [((0, 0, W, H), None)], "RGB",
                                  "draw-labels=false draw-boxes=false", classification=cls)
         self.assertEqual(raw, before)

@@ -1,4 +1,5 @@
-"""An independent reference for vggclassify, written from DESIGN.md alone:
+"""An independent reference for vggclassify, written from the README's
+description of preprocessing and results alone:
 plain PyTorch on each region (crop, F.interpolate, normalise, forward,
 softmax, top-k) with none of the element's code or its batching.
 """

@@ -106,35 +106,35 @@ TEST (HeatmapRenderer, MatchesWholeFrameFormula)
       {cv::COLORMAP_VIRIDIS, 0.3, Blend::Mix},
       {cv::COLORMAP_HOT, 1.0, Blend::Add}};
   /* BGR, RGB and the 4-byte orders of BGRx and xRGB. */
-  const PixelOrder orders[]
-      = {{3, 2, 1, 0, -1}, {3, 0, 1, 2, -1}, {4, 2, 1, 0, 3}, {4, 1, 2, 3, 0}};
+  const vgg::PixelLayout orders[]
+      = {{3, 2, 1, 0}, {3, 0, 1, 2}, {4, 2, 1, 0}, {4, 1, 2, 3}};
   for (const HeatmapStyle &style : styles) {
     cv::Mat expected = reference (bgr, maps, style);
-    for (const PixelOrder &o : orders) {
+    for (const vgg::PixelLayout &o : orders) {
       cv::Mat frame (
-          bgr.rows, bgr.cols, CV_8UC (o.channels), cv::Scalar::all (77));
+          bgr.rows, bgr.cols, CV_8UC (o.pixel_stride), cv::Scalar::all (77));
       for (int y = 0; y < bgr.rows; y++)
         for (int x = 0; x < bgr.cols; x++) {
-          uint8_t *p = frame.ptr<uint8_t> (y) + x * o.channels;
+          uint8_t *p = frame.ptr<uint8_t> (y) + x * o.pixel_stride;
           const cv::Vec3b &v = bgr.at<cv::Vec3b> (y, x);
-          p[o.b] = v[0];
-          p[o.g] = v[1];
-          p[o.r] = v[2];
+          p[o.offset_b] = v[0];
+          p[o.offset_g] = v[1];
+          p[o.offset_r] = v[2];
         }
       HeatmapRenderer renderer;
       renderer.set_style (style);
       renderer.draw (frame, o, maps);
       for (int y = 0; y < bgr.rows; y++) {
         for (int x = 0; x < bgr.cols; x++) {
-          const uint8_t *p = frame.ptr<uint8_t> (y) + x * o.channels;
+          const uint8_t *p = frame.ptr<uint8_t> (y) + x * o.pixel_stride;
           const cv::Vec3b &e = expected.at<cv::Vec3b> (y, x);
-          ASSERT_EQ (p[o.b], e[0])
-              << "alpha " << style.alpha << " order " << o.r << o.g << o.b
-              << " at " << x << "," << y;
-          ASSERT_EQ (p[o.g], e[1]);
-          ASSERT_EQ (p[o.r], e[2]);
-          if (o.pad >= 0) {
-            ASSERT_EQ (p[o.pad], 77);
+          ASSERT_EQ (p[o.offset_b], e[0])
+              << "alpha " << style.alpha << " order " << o.offset_r
+              << o.offset_g << o.offset_b << " at " << x << "," << y;
+          ASSERT_EQ (p[o.offset_g], e[1]);
+          ASSERT_EQ (p[o.offset_r], e[2]);
+          if (o.offset_pad () >= 0) {
+            ASSERT_EQ (p[o.offset_pad ()], 77);
           }
         }
       }

@@ -4,19 +4,15 @@
  */
 #include "classgroups.h"
 #include "error.h"
+#include "text.h"
 
 #include <algorithm>
 #include <cctype>
-#include <set>
 #include <sstream>
 
 namespace vgg {
 
 namespace {
-
-/* Names that would clash with the "classification" fields. */
-const std::set<std::string> kReserved = {"label", "label_id", "confidence",
-    "top_ids", "top_labels", "top_scores", "wnid", "model", "stale"};
 
 bool
 valid_group_name (const std::string &s)
@@ -26,19 +22,6 @@ valid_group_name (const std::string &s)
   return std::all_of (s.begin (), s.end (), [] (char c) {
     return std::isalnum ((unsigned char) c) || c == '-' || c == '_';
   });
-}
-
-std::string
-strip (std::string s)
-{
-  size_t hash = s.find ('#');
-  if (hash != std::string::npos)
-    s.erase (hash);
-  size_t a = s.find_first_not_of (" \t\r");
-  if (a == std::string::npos)
-    return "";
-  size_t b = s.find_last_not_of (" \t\r");
-  return s.substr (a, b - a + 1);
 }
 
 } // namespace
@@ -59,17 +42,17 @@ parse_class_groups (const std::string &text, const std::string &source,
     lineno++;
     std::string where = "class-groups file \"" + source + "\" line "
         + std::to_string (lineno);
-    std::string t = strip (line);
+    std::string t = trim (line.substr (0, line.find ('#')));
     if (t.empty ())
       continue;
     if (t.front () == '[') {
       if (t.back () != ']')
         throw Error (where + ": expected \"[group]\"");
       std::string name = t.substr (1, t.size () - 2);
-      if (!valid_group_name (name) || kReserved.count (name))
+      if (!valid_group_name (name))
         throw Error (where + ": \"" + name
             + "\" is not a valid group name (a letter, then letters, digits, "
-              "'-' or '_'; not a classification field)");
+              "'-' or '_')");
       for (const ClassGroup &g : groups)
         if (g.name == name)
           throw Error (where + ": group \"" + name + "\" appears twice");

@@ -3,12 +3,12 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "classifier.h"
+#include "gradcam.h"
 #include "preprocess.h"
-#include "splitmodel.h"
+#include "text.h"
 
 #include <torch/script.h>
 #include <ATen/Context.h>
-#include <torch/csrc/autograd/autograd.h>
 #include <torch/cuda.h>
 #include <ATen/Parallel.h>
 
@@ -17,8 +17,6 @@
 #include <c10/cuda/CUDAStream.h>
 #endif
 
-#include <cerrno>
-#include <cstring>
 #include <fstream>
 #include <optional>
 
@@ -114,12 +112,7 @@ struct Classifier::Impl
   std::vector<ClassGroup> groups;
   torch::Tensor group_matrix; /* [classes, groups] of 0/1, or undefined */
   std::optional<Preprocessor> pre;
-  std::optional<SplitModel> split;
-  /* Grad-CAM target: -1 = top1; else a class, or with target_group a group. */
-  int target = -1;
-  bool target_group = false;
-  int cam_width = 0, cam_height = 0;
-  torch::Tensor target_classes; /* the group's class ids, on the device */
+  std::optional<GradCamExplainer> gradcam;
   int num_classes = 0;
 #ifdef VGG_HAVE_CUDA
   /* The element's own stream: uploads, preprocessing, the model and the
@@ -140,8 +133,6 @@ struct Classifier::Impl
   void load_groups ();
   void load_gradcam ();
   torch::Tensor forward (const torch::Tensor &x);
-  torch::Tensor explain (
-      const torch::Tensor &x, std::vector<torch::Tensor> &parts);
 };
 
 void
@@ -170,12 +161,7 @@ Classifier::Impl::load_module ()
   if (path.empty ())
     throw Error ("no model given: set the model property to a TorchScript "
                  "file (see models/export-vgg16)");
-  {
-    std::ifstream probe_file (path, std::ios::binary);
-    if (!probe_file)
-      throw Error (
-          "cannot read model \"" + path + "\": " + std::strerror (errno));
-  }
+  check_readable (path, "model");
   try {
     module = torch::jit::load (path, device);
   } catch (const c10::Error &e) {
@@ -279,104 +265,34 @@ Classifier::Impl::load_groups ()
 void
 Classifier::Impl::load_gradcam ()
 {
-  const std::string layer
-      = opts.gradcam_layer.empty () ? config.gradcam_layer : opts.gradcam_layer;
-  split.emplace (module, layer);
-
-  const std::string &t = opts.gradcam_target;
-  if (t.empty () || t == "top1") {
-    target = -1;
-  } else {
-    for (size_t g = 0; g < groups.size (); g++) {
-      if (groups[g].name == t) {
-        target = g;
-        target_group = true;
-        target_classes
-            = torch::tensor (groups[g].class_ids, torch::kLong).to (device);
-      }
-    }
-    if (!target_group) {
-      try {
-        target = find_label (labels, t);
-      } catch (const Error &e) {
-        throw Error ("gradcam-target: " + std::string (e.what ()));
-      }
-      if (target < 0)
-        throw Error ("gradcam-target \"" + t
-            + "\" is not top1, a class of "
-              "the model (index 0.."
-            + std::to_string (num_classes - 1)
-            + ", name or WordNet id) or a class group");
-    }
-  }
-
-  /* The cut must give the model's own answer, or the maps would explain
-   * something else: check on a fixed random input. */
-  const InputSpec &in = config.input;
-  torch::NoGradGuard no_grad;
-  torch::Tensor x = torch::randn ({1, 3, in.height, in.width},
-      torch::TensorOptions ().dtype (dtype).device (device));
-  torch::Tensor a, whole, parts;
-  try {
-    a = split->backbone (x);
-    parts = split->head (a);
-    whole = forward (x);
-  } catch (const c10::Error &e) {
-    throw Error ("Grad-CAM cannot run the model cut at " + split->layer ()
-        + ": " + torch_message (e));
-  }
-  if (a.dim () != 4)
-    throw Error ("Grad-CAM layer " + split->layer ()
-        + " gives a tensor of shape " + c10::str (a.sizes ())
-        + ", not a [batch, channels, height, width] feature map");
-  cam_height = a.size (2);
-  cam_width = a.size (3);
-  if (!torch::allclose (
-          parts.to (torch::kFloat), whole.to (torch::kFloat), 1e-2, 1e-3))
-    throw Error ("Grad-CAM: the model's forward() is not features, avgpool, "
-                 "flatten, classifier; export it with backbone() and head() "
-                 "methods");
+  gradcam.emplace (module,
+      opts.gradcam_layer.empty () ? config.gradcam_layer : opts.gradcam_layer,
+      opts.gradcam_target, labels, groups, config.input.width,
+      config.input.height, dtype, device);
   log (LogLevel::Info,
-      "Grad-CAM at " + split->layer () + ": " + std::to_string (a.size (3))
-          + "x" + std::to_string (a.size (2)) + " maps");
+      "Grad-CAM at " + gradcam->layer () + ": "
+          + std::to_string (gradcam->width ()) + "x"
+          + std::to_string (gradcam->height ()) + " maps");
 }
 
-/* Grad-CAM for a batch: the backbone without autograd, its output a leaf
- * that requires grad, one backward pass through the head only. Appends the
- * explained class, the map's maximum and the normalised map to @parts;
- * returns the logits. */
-torch::Tensor
-Classifier::Impl::explain (
-    const torch::Tensor &x, std::vector<torch::Tensor> &parts)
+namespace {
+
+/* The columns of the one row per region that the device packs, so that a
+ * single copy brings a whole batch's results back to the host. */
+struct Columns
 {
-  torch::Tensor a = split->backbone (x).detach ().requires_grad_ (true);
-  torch::Tensor logits, grad, cls;
-  {
-    torch::AutoGradMode enable (true);
-    logits = split->head (a);
-    if (target_group)
-      cls = target_classes.index (
-          {logits.index_select (1, target_classes).argmax (1)});
-    else if (target >= 0)
-      cls = torch::full ({x.size (0)}, target,
-          torch::TensorOptions ().dtype (torch::kLong).device (device));
-    else
-      cls = logits.argmax (1);
-    torch::Tensor y = logits.gather (1, cls.unsqueeze (1)).sum ();
-    grad = torch::autograd::grad ({y}, {a})[0];
-  }
-  torch::Tensor alpha = grad.to (torch::kFloat).mean ({2, 3}, true);
-  torch::Tensor cam
-      = torch::relu ((alpha * a.detach ().to (torch::kFloat)).sum (1));
-  torch::Tensor max = cam.amax ({1, 2});
-  /* An all-zero map stays zero instead of 0 / 0. */
-  torch::Tensor norm = cam
-      / torch::where (max > 0, max, torch::ones_like (max)).view ({-1, 1, 1});
-  parts.push_back (cls.to (torch::kFloat).unsqueeze (1));
-  parts.push_back (max.unsqueeze (1));
-  parts.push_back (norm.flatten (1));
-  return logits.detach ();
-}
+  int64_t k, groups, cam; /* cam: map size, 0 without Grad-CAM */
+
+  int64_t scores () const { return 0; }
+  int64_t ids () const { return k; }
+  int64_t group_scores () const { return 2 * k; }
+  int64_t cam_class () const { return 2 * k + groups; }
+  int64_t cam_max () const { return cam_class () + 1; }
+  int64_t cam_map () const { return cam_class () + 2; }
+  int64_t total () const { return cam ? cam_map () + cam : cam_class (); }
+};
+
+} // namespace
 
 Classifier::Classifier (const ClassifierOptions &options)
     : impl_ (std::make_unique<Impl> ())
@@ -434,51 +350,50 @@ Classifier::classify (
   if (inputs.empty ())
     return results;
 
-  /* Per region: k scores, k ids, the group sums; packed in one tensor so
-   * that a single copy brings everything back to the host. */
   torch::Tensor x = torch::cat (inputs).to (d.dtype);
   if (d.device.is_cuda ())
     x = x.contiguous (at::MemoryFormat::ChannelsLast);
+  const Columns col{k, n_groups,
+      d.gradcam ? (int64_t) d.gradcam->width () * d.gradcam->height () : 0};
   std::vector<torch::Tensor> packed;
   try {
     for (int64_t start = 0; start < x.size (0); start += batch) {
       torch::Tensor xb
           = x.narrow (0, start, std::min (batch, x.size (0) - start));
-      std::vector<torch::Tensor> cam_parts;
+      torch::Tensor maps;
       torch::Tensor logits
-          = d.split ? d.explain (xb, cam_parts) : d.forward (xb);
+          = d.gradcam ? d.gradcam->explain (xb, maps) : d.forward (xb);
       torch::Tensor probs = torch::softmax (logits.to (torch::kFloat), 1);
       auto [top_scores, top_ids] = probs.topk (k, 1);
-      std::vector<torch::Tensor> parts
-          = {top_scores, top_ids.to (torch::kFloat)};
+      std::vector<torch::Tensor> row = {top_scores, top_ids.to (torch::kFloat)};
       if (n_groups)
-        parts.push_back (probs.mm (d.group_matrix));
-      parts.insert (parts.end (), cam_parts.begin (), cam_parts.end ());
-      packed.push_back (torch::cat (parts, 1));
+        row.push_back (probs.mm (d.group_matrix));
+      if (maps.defined ())
+        row.push_back (maps);
+      packed.push_back (torch::cat (row, 1));
     }
   } catch (const c10::Error &e) {
     throw Error ("inference failed: " + torch_message (e));
   }
   torch::Tensor host = torch::cat (packed).cpu ().contiguous ();
   const float *p = host.data_ptr<float> ();
-  const int64_t row = host.size (1);
 
   int64_t i = 0;
   for (size_t f = 0; f < frames.size (); f++) {
     for (size_t r = 0; r < frames[f].rois.size (); r++, i++) {
-      const float *v = p + i * row;
+      const float *v = p + i * col.total ();
       RoiResult res;
-      res.top_scores.assign (v, v + k);
+      res.top_scores.assign (v + col.scores (), v + col.scores () + k);
       for (int j = 0; j < k; j++)
-        res.top_ids.push_back ((int) v[k + j]);
-      res.group_scores.assign (v + 2 * k, v + 2 * k + n_groups);
-      if (d.split) {
-        const float *c = v + 2 * k + n_groups;
-        res.cam.class_id = (int) c[0];
-        res.cam.max = c[1];
-        res.cam.width = d.cam_width;
-        res.cam.height = d.cam_height;
-        res.cam.data.assign (c + 2, c + 2 + d.cam_width * d.cam_height);
+        res.top_ids.push_back ((int) v[col.ids () + j]);
+      res.group_scores.assign (
+          v + col.group_scores (), v + col.group_scores () + n_groups);
+      if (col.cam) {
+        res.cam.class_id = (int) v[col.cam_class ()];
+        res.cam.max = v[col.cam_max ()];
+        res.cam.width = d.gradcam->width ();
+        res.cam.height = d.gradcam->height ();
+        res.cam.data.assign (v + col.cam_map (), v + col.cam_map () + col.cam);
       }
       results[f].push_back (std::move (res));
     }
@@ -504,58 +419,10 @@ Classifier::groups () const
   return impl_->groups;
 }
 
-const InputSpec &
-Classifier::input () const
-{
-  return impl_->config.input;
-}
-
 std::string
 Classifier::device () const
 {
   return impl_->device.str ();
-}
-
-int
-Classifier::num_classes () const
-{
-  return impl_->num_classes;
-}
-
-std::string
-Classifier::gradcam_layer () const
-{
-  return impl_->split ? impl_->split->layer () : std::string ();
-}
-
-FrameSummary
-summarize (const std::vector<RoiResult> &results,
-    const std::vector<ClassGroup> &groups, float group_threshold)
-{
-  FrameSummary s;
-  for (size_t i = 0; i < results.size (); i++) {
-    const RoiResult &r = results[i];
-    if (!r.top_scores.empty ()
-        && (s.best_roi < 0 || r.top_scores[0] > s.score)) {
-      s.best_roi = i;
-      s.label_id = r.top_ids[0];
-      s.score = r.top_scores[0];
-    }
-  }
-  for (size_t g = 0; g < groups.size (); g++) {
-    GroupSummary gs;
-    gs.name = groups[g].name;
-    for (size_t i = 0; i < results.size (); i++) {
-      if (g < results[i].group_scores.size ()
-          && (gs.roi < 0 || results[i].group_scores[g] > gs.score)) {
-        gs.roi = i;
-        gs.score = results[i].group_scores[g];
-      }
-    }
-    gs.present = gs.roi >= 0 && gs.score >= group_threshold;
-    s.groups.push_back (gs);
-  }
-  return s;
 }
 
 } // namespace vgg

@@ -27,7 +27,4 @@ enum class LogLevel
 };
 using LogFunc = std::function<void (LogLevel, const std::string &)>;
 
-/* Reads a whole text file; throws Error naming @what and @path. */
-std::string read_text_file (const std::string &path, const std::string &what);
-
 } // namespace vgg

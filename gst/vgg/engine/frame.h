@@ -7,32 +7,13 @@
  */
 #pragma once
 
+#include "../common/geometry.h"
+
 #include <cstddef>
 #include <cstdint>
 #include <vector>
 
 namespace vgg {
-
-struct Rect
-{
-  int x = 0, y = 0, width = 0, height = 0;
-  bool operator== (const Rect &o) const
-  {
-    return x == o.x && y == o.y && width == o.width && height == o.height;
-  }
-};
-
-/* Byte layout of one packed pixel, e.g. BGRx: stride 4, R at 2, G 1, B 0. */
-struct PixelLayout
-{
-  int pixel_stride = 3;
-  int offset_r = 0, offset_g = 1, offset_b = 2;
-  bool operator== (const PixelLayout &o) const
-  {
-    return pixel_stride == o.pixel_stride && offset_r == o.offset_r
-        && offset_g == o.offset_g && offset_b == o.offset_b;
-  }
-};
 
 struct Frame
 {

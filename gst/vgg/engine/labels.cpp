@@ -4,50 +4,11 @@
  */
 #include "labels.h"
 #include "error.h"
+#include "text.h"
 
-#include <cctype>
 #include <sstream>
 
 namespace vgg {
-
-namespace {
-
-std::string
-trim (const std::string &s)
-{
-  size_t a = 0, b = s.size ();
-  while (a < b && std::isspace ((unsigned char) s[a]))
-    a++;
-  while (b > a && std::isspace ((unsigned char) s[b - 1]))
-    b--;
-  return s.substr (a, b - a);
-}
-
-std::vector<std::string>
-split (const std::string &s, char sep)
-{
-  std::vector<std::string> parts;
-  std::string part;
-  std::istringstream in (s);
-  while (std::getline (in, part, sep))
-    parts.push_back (part);
-  if (!s.empty () && s.back () == sep)
-    parts.push_back ("");
-  return parts;
-}
-
-bool
-is_decimal (const std::string &s)
-{
-  if (s.empty () || s.size () > 9)
-    return false;
-  for (char c : s)
-    if (!std::isdigit ((unsigned char) c))
-      return false;
-  return true;
-}
-
-} // namespace
 
 std::vector<Label>
 parse_labels (const std::string &text, const std::string &source)

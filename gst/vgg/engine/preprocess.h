@@ -27,17 +27,17 @@ public:
   torch::Tensor run (const Frame &frame, const std::vector<Rect> &rois,
       Interpolation interp, size_t slot = 0);
 
+private:
   /* The frame's bytes on the device: the caller's memory itself on the CPU;
    * on a GPU, one asynchronous copy (on the current stream) from pinned
    * staging memory, which stays in use until the stream has run it, i.e.
    * until the batch's results are back on the host. */
-  torch::Tensor upload (const Frame &frame, size_t slot = 0);
+  torch::Tensor upload (const Frame &frame, size_t slot);
 
-  /* Like run(), from bytes already returned by upload(). */
+  /* run() from bytes returned by upload(). */
   torch::Tensor run_uploaded (const torch::Tensor &bytes, const Frame &frame,
       const std::vector<Rect> &rois, Interpolation interp);
 
-private:
   struct Sampling
   {
     int width = 0, height = 0, stride = 0;

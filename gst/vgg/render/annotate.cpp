@@ -15,8 +15,8 @@ namespace {
 const int kFont = cv::FONT_HERSHEY_SIMPLEX;
 }
 
-Annotator::Annotator (cv::Mat &frame, const PixelOrder &order)
-    : frame_ (frame), order_ (order)
+Annotator::Annotator (cv::Mat &frame, const PixelLayout &layout)
+    : frame_ (frame), layout_ (layout)
 {
   /* About 2.5 % of the frame's height per text line, readable from 240p to
    * 4K. */
@@ -35,7 +35,7 @@ Annotator::box (const cv::Rect &rect, int red, int green, int blue)
   cv::rectangle (frame_, cv::Point (r.x + t / 2, r.y + t / 2),
       cv::Point (
           r.x + r.width - 1 - (t - 1) / 2, r.y + r.height - 1 - (t - 1) / 2),
-      order_.color (red, green, blue), t, cv::LINE_8);
+      color (layout_, red, green, blue), t, cv::LINE_8);
 }
 
 void
@@ -61,10 +61,10 @@ Annotator::label (const cv::Rect &rect, const std::string &text)
   cv::Rect clipped = band & cv::Rect (0, 0, frame_.cols, frame_.rows);
   if (clipped.empty ())
     return;
-  cv::rectangle (frame_, clipped, order_.color (0, 0, 0), cv::FILLED);
+  cv::rectangle (frame_, clipped, color (layout_, 0, 0, 0), cv::FILLED);
   cv::putText (frame_, text,
       cv::Point (band.x + pad, band.y + pad + size.height), kFont, font_scale_,
-      order_.color (255, 255, 255), thickness_, cv::LINE_AA);
+      color (layout_, 255, 255, 255), thickness_, cv::LINE_AA);
 }
 
 } // namespace vgg::render

@@ -18,7 +18,7 @@ namespace vgg::render {
 class Annotator
 {
 public:
-  Annotator (cv::Mat &frame, const PixelOrder &order);
+  Annotator (cv::Mat &frame, const PixelLayout &layout);
 
   /* An outline just inside @rect. */
   void box (const cv::Rect &rect, int red, int green, int blue);
@@ -29,7 +29,7 @@ public:
 
 private:
   cv::Mat &frame_;
-  PixelOrder order_;
+  PixelLayout layout_;
   double font_scale_;
   int thickness_;
   std::vector<cv::Rect> placed_;

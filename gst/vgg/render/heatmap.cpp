@@ -98,7 +98,7 @@ RowResizer::row (
 
 void
 HeatmapRenderer::draw (
-    cv::Mat &frame, const PixelOrder &order, const std::vector<Heatmap> &maps)
+    cv::Mat &frame, const PixelLayout &layout, const std::vector<Heatmap> &maps)
 {
   if (maps.empty ())
     return;
@@ -141,30 +141,29 @@ HeatmapRenderer::draw (
         dst[x] = dst[x] > i ? dst[x] : i;
       }
     }
-    uint8_t *px = frame.ptr<uint8_t> (y) + area.x * order.channels;
-    if (order.channels == 4 && additive_)
-      add_line (px, order, area.width);
-    else if (order.channels == 4)
-      blend_line<4> (px, order, area.width);
+    uint8_t *px = frame.ptr<uint8_t> (y) + area.x * layout.pixel_stride;
+    if (layout.pixel_stride == 4 && additive_)
+      add_line (px, layout, area.width);
+    else if (layout.pixel_stride == 4)
+      blend_line<4> (px, layout, area.width);
     else
-      blend_line<3> (px, order, area.width);
+      blend_line<3> (px, layout, area.width);
   }
 }
 
 /* The Add blend of 4-byte pixels, four at a time: a saturating byte add of
  * each pixel's colormap term (0 where no map is). */
 void
-HeatmapRenderer::add_line (uint8_t *px, const PixelOrder &order, int width)
+HeatmapRenderer::add_line (uint8_t *px, const PixelLayout &layout, int width)
 {
-  if (words_order_.r != order.r || words_order_.g != order.g
-      || words_order_.b != order.b || !words_valid_) {
+  if (!(words_layout_ == layout) || !words_valid_) {
     /* One little-endian word per index: byte k of the pixel is bits 8k. */
     words_[0] = 0;
     for (int i = 0; i < 256; i++)
-      words_[1 + i] = (uint32_t) addend_[0][i] << (8 * order.r)
-          | (uint32_t) addend_[1][i] << (8 * order.g)
-          | (uint32_t) addend_[2][i] << (8 * order.b);
-    words_order_ = order;
+      words_[1 + i] = (uint32_t) addend_[0][i] << (8 * layout.offset_r)
+          | (uint32_t) addend_[1][i] << (8 * layout.offset_g)
+          | (uint32_t) addend_[2][i] << (8 * layout.offset_b);
+    words_layout_ = layout;
     words_valid_ = true;
   }
   const uint16_t *line = line_.data ();
@@ -186,13 +185,13 @@ HeatmapRenderer::add_line (uint8_t *px, const PixelOrder &order, int width)
 /* The pixel size is a constant so that the loop is specialised. */
 template <int PS>
 void
-HeatmapRenderer::blend_line (uint8_t *px, const PixelOrder &order, int width)
+HeatmapRenderer::blend_line (uint8_t *px, const PixelLayout &layout, int width)
 {
   const uint8_t *tr = &table_[0], *tg = &table_[256 * 256],
                 *tb = &table_[2 * 256 * 256];
   const uint16_t *line = line_.data ();
   /* Locals: the compiler cannot tell that the stores leave them alone. */
-  const int r = order.r, g = order.g, b = order.b;
+  const int r = layout.offset_r, g = layout.offset_g, b = layout.offset_b;
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
   if (PS == 4) {
     /* A whole pixel in, a whole pixel out: one store instead of three. */

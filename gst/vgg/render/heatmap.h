@@ -69,14 +69,14 @@ class HeatmapRenderer
 public:
   void set_style (const HeatmapStyle &style);
 
-  /* @frame: CV_8UC3 or CV_8UC4 pixels in @order; drawn in place. */
-  void draw (cv::Mat &frame, const PixelOrder &order,
+  /* @frame: CV_8UC3 or CV_8UC4 pixels in @layout; drawn in place. */
+  void draw (cv::Mat &frame, const PixelLayout &layout,
       const std::vector<Heatmap> &maps);
 
 private:
   template <int PS>
-  void blend_line (uint8_t *px, const PixelOrder &order, int width);
-  void add_line (uint8_t *px, const PixelOrder &order, int width);
+  void blend_line (uint8_t *px, const PixelLayout &layout, int width);
+  void add_line (uint8_t *px, const PixelLayout &layout, int width);
 
   HeatmapStyle style_;
   bool have_table_ = false;
@@ -87,7 +87,7 @@ private:
   bool additive_ = false;
   uint8_t addend_[3][256];
   uint32_t words_[257];
-  PixelOrder words_order_;
+  PixelLayout words_layout_;
   bool words_valid_ = false;
   std::vector<RowResizer> resizers_;
   std::vector<uint16_t> line_; /* 1 + colormap index per pixel of a row */

@@ -4,28 +4,23 @@
  */
 #pragma once
 
+#include "../common/geometry.h"
+
 #include <opencv2/core.hpp>
 
 namespace vgg::render {
 
-/* Where R, G and B sit in a packed pixel of 3 or 4 bytes; @pad is the
- * fourth byte (alpha or padding), -1 if none. */
-struct PixelOrder
+/* An opaque colour given as RGB, as a pixel of @layout. */
+inline cv::Scalar
+color (const PixelLayout &layout, int red, int green, int blue)
 {
-  int channels = 3;
-  int r = 0, g = 1, b = 2, pad = -1;
-
-  /* An opaque colour given as RGB, in this byte order. */
-  cv::Scalar color (int red, int green, int blue) const
-  {
-    cv::Scalar s (0, 0, 0, 0);
-    s[r] = red;
-    s[g] = green;
-    s[b] = blue;
-    if (pad >= 0)
-      s[pad] = 255;
-    return s;
-  }
-};
+  cv::Scalar s (0, 0, 0, 0);
+  s[layout.offset_r] = red;
+  s[layout.offset_g] = green;
+  s[layout.offset_b] = blue;
+  if (layout.offset_pad () >= 0)
+    s[layout.offset_pad ()] = 255;
+  return s;
+}
 
 } // namespace vgg::render

@@ -19,23 +19,13 @@ static GstHarness *
 overlay_harness (const gchar *props, GstBus **bus)
 {
   gchar *launch = g_strdup_printf ("gradcamoverlay %s", props);
-  GstHarness *h = gst_harness_new_parse (launch);
+  GstHarness *h = test_harness_new (launch, bus);
 
   g_free (launch);
   gst_harness_set_src_caps_str (h,
       "video/x-raw,format=RGB,width=160,"
       "height=120,framerate=25/1");
-  *bus = gst_bus_new ();
-  gst_element_set_bus (h->element, *bus);
   return h;
-}
-
-static void
-overlay_teardown (GstHarness *h, GstBus *bus)
-{
-  gst_element_set_bus (h->element, NULL);
-  gst_object_unref (bus);
-  gst_harness_teardown (h);
 }
 
 /* A classified region with @confidence and a "vehicle" group score. */
@@ -47,10 +37,8 @@ add_region (GstBuffer *buf, const gchar *type, gint id, gint x, gint y, gint w,
       = gst_buffer_add_video_region_of_interest_meta (buf, type, x, y, w, h);
 
   m->id = id;
-  gst_video_region_of_interest_meta_add_param (m,
-      gst_structure_new ("classification", "label", G_TYPE_STRING, "cab",
-          "label_id", G_TYPE_INT, 468, "confidence", G_TYPE_DOUBLE, confidence,
-          "vehicle", G_TYPE_DOUBLE, vehicle, NULL));
+  gst_video_region_of_interest_meta_add_param (
+      m, test_classification ("cab", 468, confidence, "vehicle", vehicle));
   return m;
 }
 
@@ -103,7 +91,7 @@ GST_START_TEST (test_boxes)
   fail_unless (is_rgb (pixel (&map, 120, 80), GRAY, GRAY, GRAY));
   gst_buffer_unmap (out, &map);
   gst_buffer_unref (out);
-  overlay_teardown (h, bus);
+  test_harness_teardown (h, bus);
 }
 
 GST_END_TEST;
@@ -135,7 +123,7 @@ GST_START_TEST (test_labels_and_selection)
   fail_unless_equals_int (outside, 0);
   gst_buffer_unmap (out, &map);
   gst_buffer_unref (out);
-  overlay_teardown (h, bus);
+  test_harness_teardown (h, bus);
 }
 
 GST_END_TEST;
@@ -167,7 +155,7 @@ GST_START_TEST (test_best_and_min_confidence)
   fail_unless_equals_int (push_and_diff (h, in, &out, &map), 0);
   gst_buffer_unmap (out, &map);
   gst_buffer_unref (out);
-  overlay_teardown (h, bus);
+  test_harness_teardown (h, bus);
 }
 
 GST_END_TEST;
@@ -188,7 +176,7 @@ GST_START_TEST (test_passthrough_untouched)
   fail_unless_equals_uint64 (GST_BUFFER_PTS (out), 7 * GST_SECOND);
   gst_buffer_unmap (out, &map);
   gst_buffer_unref (out);
-  overlay_teardown (h, bus);
+  test_harness_teardown (h, bus);
 }
 
 GST_END_TEST;
@@ -235,7 +223,7 @@ GST_START_TEST (test_malformed_heatmaps_ignored_with_warning)
   gst_message_unref (msg);
   /* Warned once. */
   fail_unless (gst_bus_pop_filtered (bus, GST_MESSAGE_WARNING) == NULL);
-  overlay_teardown (h, bus);
+  test_harness_teardown (h, bus);
 }
 
 GST_END_TEST;

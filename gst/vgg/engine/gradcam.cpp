@@ -1,0 +1,109 @@
+/* gst-vgg
+ * Copyright (C) 2026 gst-vgg authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "gradcam.h"
+#include "error.h"
+
+#include <torch/csrc/autograd/autograd.h>
+
+namespace vgg {
+
+namespace {
+
+std::string
+first_line (const c10::Error &e)
+{
+  std::string msg = e.what_without_backtrace ();
+  return msg.substr (0, msg.find ('\n'));
+}
+
+} // namespace
+
+GradCamExplainer::GradCamExplainer (const torch::jit::Module &module,
+    const std::string &layer, const std::string &target,
+    const std::vector<Label> &labels, const std::vector<ClassGroup> &groups,
+    int width, int height, torch::Dtype dtype, torch::Device device)
+    : split_ (module, layer), device_ (device)
+{
+  if (!target.empty () && target != "top1") {
+    for (const ClassGroup &g : groups) {
+      if (g.name == target) {
+        target_group_ = true;
+        group_classes_ = torch::tensor (g.class_ids, torch::kLong).to (device);
+      }
+    }
+    if (!target_group_) {
+      try {
+        target_ = find_label (labels, target);
+      } catch (const Error &e) {
+        throw Error ("gradcam-target: " + std::string (e.what ()));
+      }
+      if (target_ < 0)
+        throw Error ("gradcam-target \"" + target
+            + "\" is not top1, a class of the model (index 0.."
+            + std::to_string (labels.size () - 1)
+            + ", name or WordNet id) or a class group");
+    }
+  }
+
+  /* The cut must give the model's own answer, or the maps would explain
+   * something else: check on a fixed random input. */
+  torch::NoGradGuard no_grad;
+  torch::Tensor x = torch::randn ({1, 3, height, width},
+      torch::TensorOptions ().dtype (dtype).device (device));
+  torch::Tensor a, parts, whole;
+  try {
+    a = split_.backbone (x);
+    parts = split_.head (a);
+    whole = const_cast<torch::jit::Module &> (module).forward ({x}).toTensor ();
+  } catch (const c10::Error &e) {
+    throw Error ("Grad-CAM cannot run the model cut at " + split_.layer ()
+        + ": " + first_line (e));
+  }
+  if (a.dim () != 4)
+    throw Error ("Grad-CAM layer " + split_.layer ()
+        + " gives a tensor of shape " + c10::str (a.sizes ())
+        + ", not a [batch, channels, height, width] feature map");
+  height_ = a.size (2);
+  width_ = a.size (3);
+  if (!torch::allclose (
+          parts.to (torch::kFloat), whole.to (torch::kFloat), 1e-2, 1e-3))
+    throw Error ("Grad-CAM: the model's forward() is not features, avgpool, "
+                 "flatten, classifier; export it with backbone() and head() "
+                 "methods");
+}
+
+torch::Tensor
+GradCamExplainer::explain (const torch::Tensor &x, torch::Tensor &maps)
+{
+  torch::Tensor a = split_.backbone (x).detach ().requires_grad_ (true);
+  torch::Tensor logits, grad, cls;
+  {
+    torch::AutoGradMode enable (true);
+    logits = split_.head (a);
+    if (target_group_)
+      cls = group_classes_.index (
+          {logits.index_select (1, group_classes_).argmax (1)});
+    else if (target_ >= 0)
+      cls = torch::full ({x.size (0)}, target_,
+          torch::TensorOptions ().dtype (torch::kLong).device (device_));
+    else
+      cls = logits.argmax (1);
+    /* Regions are independent: the gradient of the sum is each region's. */
+    torch::Tensor y = logits.gather (1, cls.unsqueeze (1)).sum ();
+    grad = torch::autograd::grad ({y}, {a})[0];
+  }
+  torch::Tensor alpha = grad.to (torch::kFloat).mean ({2, 3}, true);
+  torch::Tensor cam
+      = torch::relu ((alpha * a.detach ().to (torch::kFloat)).sum (1));
+  torch::Tensor max = cam.amax ({1, 2});
+  torch::Tensor norm = cam
+      / torch::where (max > 0, max, torch::ones_like (max)).view ({-1, 1, 1});
+  maps = torch::cat ({cls.to (torch::kFloat).unsqueeze (1), max.unsqueeze (1),
+                         norm.flatten (1)},
+      1);
+  return logits.detach ();
+}
+
+} // namespace vgg
