@@ -11,22 +11,21 @@ read_rois (GstBuffer *buf)
 {
   std::vector<RoiResult> rois;
 
-  for (GstVideoRegionOfInterestMeta *m : vgg_buffer_rois (buf)) {
-    vgg::Classification c;
-    vgg::TilePosition tile;
-    if (!vgg_roi_get_classification (m, c))
+  for (const vgg::Region &region : vgg_buffer_regions (buf)) {
+    if (!region.has_classification)
       continue;
     RoiResult r;
-    r.id = m->id;
-    r.type = g_quark_to_string (m->roi_type);
-    r.x = m->x;
-    r.y = m->y;
-    r.width = m->w;
-    r.height = m->h;
-    if (vgg_roi_get_tile (m, tile))
-      r.tile_index = tile.index;
-    r.top = c.top;
-    for (const vgg::GroupScore &g : c.groups)
+    r.id = region.roi ? region.roi->id : -1;
+    r.od = region.od_id;
+    r.type = region.type;
+    r.x = region.rect.x;
+    r.y = region.rect.y;
+    r.width = region.rect.width;
+    r.height = region.rect.height;
+    if (region.has_tile)
+      r.tile_index = region.tile.index;
+    r.top = region.classification.top;
+    for (const vgg::GroupScore &g : region.classification.groups)
       r.groups[g.name] = g.score;
     rois.push_back (std::move (r));
   }
@@ -45,14 +44,14 @@ read_summary (const GstStructure *s, FrameResult &result)
   result.stale = m.stale;
   result.label = m.label;
   for (const vgg::GroupState &g : m.groups)
-    result.groups[g.name] = {g.present, g.score, g.roi};
+    result.groups[g.name] = {g.present, g.score, g.roi, g.od};
 }
 
 const RoiResult *
-FrameResult::roi (int id) const
+FrameResult::region (int roi, int od) const
 {
   for (const RoiResult &r : rois)
-    if (r.id == id)
+    if ((roi >= 0 && r.id == roi) || (od >= 0 && r.od == od))
       return &r;
   return nullptr;
 }
@@ -78,6 +77,8 @@ FrameResult::to_json () const
   for (const RoiResult &r : rois) {
     json jr = {{"id", r.id}, {"type", r.type},
         {"rect", {r.x, r.y, r.width, r.height}}};
+    if (r.od >= 0)
+      jr["od"] = r.od;
     if (r.tile_index >= 0)
       jr["tile"] = r.tile_index;
     jr["top"] = json::array ();
@@ -88,8 +89,11 @@ FrameResult::to_json () const
     j["rois"].push_back (jr);
   }
   j["groups"] = json::object ();
-  for (const auto &[name, g] : groups)
+  for (const auto &[name, g] : groups) {
     j["groups"][name]
         = {{"present", g.present}, {"score", g.score}, {"roi", g.roi}};
+    if (g.od >= 0)
+      j["groups"][name]["od"] = g.od;
+  }
   return j;
 }

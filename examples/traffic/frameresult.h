@@ -21,7 +21,8 @@
 
 struct RoiResult
 {
-  int id = -1;
+  int id = -1; /* the ROI meta's id; -1 for a GstAnalytics-only region */
+  int od = -1; /* the GstAnalytics ODMtd's id; -1 without */
   std::string type;
   int x = 0, y = 0, width = 0, height = 0;
   int tile_index = -1; /* -1: not a tile */
@@ -34,6 +35,7 @@ struct GroupState
   bool present = false;
   double score = 0.0;
   int roi = -1;
+  int od = -1;
 };
 
 struct FrameResult
@@ -46,7 +48,8 @@ struct FrameResult
   std::vector<RoiResult> rois;
   std::map<std::string, GroupState> groups;
 
-  const RoiResult *roi (int id) const;
+  /* The region with ROI id @roi or ODMtd id @od (-1: none). */
+  const RoiResult *region (int roi, int od) const;
   nlohmann::json to_json () const;
 };
 

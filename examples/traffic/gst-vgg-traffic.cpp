@@ -86,6 +86,10 @@ static PropertyOption property_options[] = {
         "layer for Grad-CAM "
         "(default: the model's, features.29 on VGG16)",
         nullptr},
+    {"meta", "classify", "meta", "roi|analytics|both",
+        "results as ROI params, "
+        "GstAnalytics or both (default both where GStreamer >= 1.24)",
+        nullptr},
     {"rows", "tiler", "rows", "N", "tile grid rows (default 2)", nullptr},
     {"columns", "tiler", "columns", "N", "tile grid columns (default 2)",
         nullptr},

@@ -34,7 +34,7 @@ IntervalTracker::add (const FrameResult &f)
       if (iv.frames == 1 || g.score > iv.peak_score) {
         iv.peak_score = g.score;
         iv.peak_frame = f.frame;
-        if (const RoiResult *r = f.roi (g.roi))
+        if (const RoiResult *r = f.region (g.roi, g.od))
           iv.best_roi = *r;
       }
     } else if (open != open_.end ()) {
@@ -78,6 +78,8 @@ IntervalTracker::to_json () const
       const RoiResult &r = iv.best_roi;
       json best = {{"id", r.id}, {"type", r.type},
           {"rect", {r.x, r.y, r.width, r.height}}};
+      if (r.od >= 0)
+        best["od"] = r.od;
       if (r.tile_index >= 0)
         best["tile"] = r.tile_index;
       intervals.push_back ({{"start", seconds (iv.start)},

@@ -10,41 +10,76 @@
 GST_DEBUG_CATEGORY_EXTERN (gst_vgg_classify_debug);
 #define GST_CAT_DEFAULT gst_vgg_classify_debug
 
-static void
-collect_regions (GstElement *element, FrameJob &job,
-    const std::vector<GQuark> &types, gint width, gint height)
+static bool
+selected (const std::vector<GQuark> &types, GQuark type)
 {
-  bool any = false;
+  return types.empty ()
+      || std::find (types.begin (), types.end (), type) != types.end ();
+}
 
-  for (GstVideoRegionOfInterestMeta *roi :
-      vgg_buffer_rois (job.frame->buffer)) {
-    if (!types.empty ()
-        && std::find (types.begin (), types.end (), roi->roi_type)
-            == types.end ())
+/* @x, @y, @w, @h clamped to the frame; FALSE (with a debug line) if that
+ * leaves nothing. */
+static bool
+clamp_to_frame (GstElement *element, const char *what, gint id, gint64 x,
+    gint64 y, gint64 w, gint64 h, gint width, gint height, vgg::Rect &rect)
+{
+  gint64 x0 = CLAMP (x, 0, (gint64) width), y0 = CLAMP (y, 0, (gint64) height);
+  gint64 x1 = CLAMP (x + w, 0, (gint64) width);
+  gint64 y1 = CLAMP (y + h, 0, (gint64) height);
+
+  if (x1 <= x0 || y1 <= y0) {
+    GST_DEBUG_OBJECT (element,
+        "skipping %s %d (%" G_GINT64_FORMAT "x%" G_GINT64_FORMAT
+        " at %" G_GINT64_FORMAT ",%" G_GINT64_FORMAT
+        "): empty within the %dx%d frame",
+        what, id, w, h, x, y, width, height);
+    return false;
+  }
+  rect = {(int) x0, (int) y0, (int) (x1 - x0), (int) (y1 - y0)};
+  return true;
+}
+
+static void
+collect_regions (GstElement *element, FrameJob &job, const BatchSettings &s,
+    gint width, gint height)
+{
+  GstBuffer *buf = job.frame->buffer;
+  std::vector<gint> linked;
+  bool any = false;
+  vgg::Rect rect;
+
+  for (GstVideoRegionOfInterestMeta *roi : vgg_buffer_rois (buf)) {
+    gint od_id = vgg_roi_get_analytics_link (roi);
+    if (od_id >= 0)
+      linked.push_back (od_id);
+    if (!selected (s.roi_types, roi->roi_type))
       continue;
     any = true;
-    gint64 x0 = MIN ((gint64) roi->x, width),
-           y0 = MIN ((gint64) roi->y, height);
-    gint64 x1 = MIN ((gint64) roi->x + roi->w, width);
-    gint64 y1 = MIN ((gint64) roi->y + roi->h, height);
-    if (x1 <= x0 || y1 <= y0) {
-      GST_DEBUG_OBJECT (element,
-          "skipping ROI %d (%ux%u at %u,%u): empty within the %dx%d frame",
-          roi->id, roi->w, roi->h, roi->x, roi->y, width, height);
+    if (clamp_to_frame (element, "ROI", roi->id, roi->x, roi->y, roi->w, roi->h,
+            width, height, rect))
+      job.regions.push_back ({roi, od_id, roi->roi_type, rect});
+  }
+#ifdef VGG_HAVE_ANALYTICS
+  /* An upstream detector's objects; those an ROI stands for are done. */
+  for (const vgg::DetectedObject &o : vgg_buffer_objects (buf)) {
+    if (std::find (linked.begin (), linked.end (), o.od_id) != linked.end ()
+        || !selected (s.roi_types, o.type))
       continue;
-    }
-    job.rois.push_back (roi);
-    job.rects.push_back (
-        {(int) x0, (int) y0, (int) (x1 - x0), (int) (y1 - y0)});
+    any = true;
+    if (clamp_to_frame (element, "ODMtd", o.od_id, o.rect.x, o.rect.y,
+            o.rect.width, o.rect.height, width, height, rect))
+      job.regions.push_back ({NULL, o.od_id, o.type, rect});
   }
+#endif
   if (!any) {
-    GstBuffer *buf = job.frame->buffer;
-    job.rois.push_back (
-        vgg_roi_add_frame (buf, vgg_roi_next_id (buf), width, height));
-    job.rects.push_back ({0, 0, width, height});
+    static GQuark frame = g_quark_from_static_string (VGG_ROI_TYPE_FRAME);
+    GstVideoRegionOfInterestMeta *roi = s.write_rois
+        ? vgg_roi_add_frame (buf, vgg_roi_next_id (buf), width, height)
+        : NULL;
+    job.regions.push_back ({roi, -1, frame, {0, 0, width, height}});
   }
-  for (size_t i = 0; i < job.rois.size (); i++)
-    job.layout.emplace_back (job.rois[i]->roi_type, job.rects[i]);
+  for (const JobRegion &r : job.regions)
+    job.layout.emplace_back (r.type, r.rect);
 }
 
 std::vector<FrameJob>
@@ -58,8 +93,8 @@ plan_batch (GstElement *element, const GstVideoInfo *info,
   guint64 index = interval.frames;
 
   for (FrameQueue::Frame &f : frames) {
-    FrameJob j{&f, {}, {}, {}, index++, false};
-    collect_regions (element, j, s.roi_types, GST_VIDEO_INFO_WIDTH (info),
+    FrameJob j{&f, {}, {}, index++, false};
+    collect_regions (element, j, s, GST_VIDEO_INFO_WIDTH (info),
         GST_VIDEO_INFO_HEIGHT (info));
     j.stale = s.inference_interval > 1 && j.index % s.inference_interval != 0
         && have_last && j.layout == last;
@@ -86,7 +121,7 @@ run_batch (GstElement *element, const GstVideoInfo *info,
   for (const FrameJob &j : jobs) {
     if (j.stale)
       continue;
-    if (j.rects.empty ()) {
+    if (j.regions.empty ()) {
       frames.emplace_back (); /* nothing to read: no map */
       continue;
     }
@@ -107,7 +142,8 @@ run_batch (GstElement *element, const GstVideoInfo *info,
     fr.frame.height = GST_VIDEO_FRAME_HEIGHT (&frame);
     fr.frame.stride = GST_VIDEO_FRAME_PLANE_STRIDE (&frame, 0);
     fr.frame.layout = pixels;
-    fr.rois = j.rects;
+    for (const JobRegion &r : j.regions)
+      fr.rois.push_back (r.rect);
     frames.push_back (std::move (fr));
   }
 
@@ -144,13 +180,72 @@ to_classification (
   return c;
 }
 
+/* Writes one region's results as @s says; afterwards @r names the ROI and
+ * the ODMtd that hold them. */
+static void
+write_region (GstBuffer *buf, const BatchSettings &s, JobRegion &r,
+    const vgg::Classification &c, const vgg::GradCam &cam)
+{
+  const gint source_od = r.roi ? -1 : r.od_id;
+
+  if (s.write_rois) {
+    if (!r.roi) {
+      /* An object from a detector: an ROI of its own, clamped, linked. */
+      gint id = vgg_roi_next_id (buf);
+      r.roi = gst_buffer_add_video_region_of_interest_meta_id (
+          buf, r.type, r.rect.x, r.rect.y, r.rect.width, r.rect.height);
+      r.roi->id = id;
+      r.roi->parent_id = VGG_ROI_NO_PARENT;
+      if (source_od >= 0)
+        vgg_roi_set_analytics_link (r.roi, source_od);
+    }
+    vgg_roi_set_classification (r.roi, c);
+    if (cam.class_id >= 0)
+      vgg_roi_set_gradcam (r.roi, cam);
+  }
+#ifdef VGG_HAVE_ANALYTICS
+  if (s.write_analytics) {
+    vgg::Rect where = r.rect;
+    if (r.roi && r.roi->x <= G_MAXINT && r.roi->y <= G_MAXINT
+        && r.roi->w <= G_MAXINT && r.roi->h <= G_MAXINT)
+      where = {(int) r.roi->x, (int) r.roi->y, (int) r.roi->w, (int) r.roi->h};
+    r.od_id = vgg_analytics_add_classification (buf, r.od_id, r.type, where, c);
+    /* Only where ROI params are written: meta=analytics leaves ROIs be. */
+    if (s.write_rois && r.roi && r.od_id >= 0)
+      vgg_roi_set_analytics_link (r.roi, r.od_id);
+  }
+#endif
+}
+
+#ifdef VGG_HAVE_ANALYTICS
+/* Tiles' ODMtds are part of their frame region's, as their ROIs are. */
+static void
+relate_tiles (GstBuffer *buf, const std::vector<JobRegion> &regions)
+{
+  vgg::TilePosition tile;
+
+  for (const JobRegion &child : regions) {
+    if (!child.roi || !vgg_roi_get_tile (child.roi, tile))
+      continue;
+    for (const JobRegion &parent : regions)
+      if (&parent != &child && parent.roi
+          && parent.roi->id == child.roi->parent_id)
+        vgg_analytics_relate_tile (buf, child.od_id, parent.od_id);
+  }
+}
+#endif
+
 static vgg::FrameMessage
 to_message (const vgg::FrameSummary &summary, const vgg::Classifier &engine,
     const FrameJob &job)
 {
   auto roi_id = [&] (int index) {
-    return index >= 0 ? job.rois[index]->id : VGG_ROI_NO_PARENT;
+    const GstVideoRegionOfInterestMeta *roi
+        = index >= 0 ? job.regions[index].roi : NULL;
+    return roi ? roi->id : VGG_ROI_NO_PARENT;
   };
+  auto od_id
+      = [&] (int index) { return index >= 0 ? job.regions[index].od_id : -1; };
   vgg::FrameMessage m;
 
   m.timestamp = GST_BUFFER_PTS (job.frame->buffer);
@@ -160,9 +255,11 @@ to_message (const vgg::FrameSummary &summary, const vgg::Classifier &engine,
     m.label = engine.labels ()[summary.label_id].name;
   m.score = summary.score;
   m.roi = roi_id (summary.best_roi);
+  m.od = od_id (summary.best_roi);
   m.stale = job.stale;
   for (const vgg::GroupSummary &g : summary.groups)
-    m.groups.push_back ({g.name, g.present, g.score, roi_id (g.roi)});
+    m.groups.push_back (
+        {g.name, g.present, g.score, roi_id (g.roi), od_id (g.roi)});
   return m;
 }
 
@@ -180,13 +277,15 @@ attach_batch (const vgg::Classifier &engine, const BatchSettings &s,
       interval.last_layout = j.layout;
       interval.last_results = std::move (results[next++]);
     }
-    for (size_t i = 0; i < j.rois.size (); i++) {
+    for (size_t i = 0; i < j.regions.size (); i++) {
       const vgg::RoiResult &r = interval.last_results[i];
-      vgg_roi_set_classification (
-          j.rois[i], to_classification (r, engine, j.stale));
-      if (r.cam.class_id >= 0)
-        vgg_roi_set_gradcam (j.rois[i], r.cam);
+      write_region (j.frame->buffer, s, j.regions[i],
+          to_classification (r, engine, j.stale), r.cam);
     }
+#ifdef VGG_HAVE_ANALYTICS
+    if (s.write_analytics)
+      relate_tiles (j.frame->buffer, j.regions);
+#endif
     if (s.post_messages)
       j.frame->message = vgg_frame_message_new (
           to_message (vgg::summarize (interval.last_results, engine.groups (),

@@ -29,6 +29,8 @@ struct BatchSettings
   vgg::RunOptions run;
   double group_threshold = 0.25;
   bool post_messages = true;
+  bool write_rois = true;       /* ROI params (the primary contract) */
+  bool write_analytics = false; /* GstAnalytics ODMtd/ClsMtd */
 };
 
 /* A stream's frame count and its last classified frame, for
@@ -41,21 +43,31 @@ struct IntervalState
   std::vector<vgg::RoiResult> last_results;
 };
 
+/* A region to classify: an ROI meta, an ODMtd of another element, or the
+ * whole frame. */
+struct JobRegion
+{
+  GstVideoRegionOfInterestMeta *roi; /* NULL until one is written, if ever */
+  gint od_id;                        /* its ODMtd; -1: none (yet) */
+  GQuark type;
+  vgg::Rect rect; /* clamped to the frame: what is classified */
+};
+
 struct FrameJob
 {
   FrameQueue::Frame *frame;
-  std::vector<GstVideoRegionOfInterestMeta *> rois;
-  std::vector<vgg::Rect> rects; /* the ROIs clamped to the frame */
+  std::vector<JobRegion> regions;
   RegionLayout layout;
   guint64 index;
   bool stale; /* reuses the last results */
 };
 
-/* The regions of each frame (a frame without any of the selected types
- * gets a "frame" ROI and is classified whole; ROIs empty within the frame
- * are skipped) and which frames are classified: every
- * inference-interval'th, and any whose regions differ from the last
- * classified frame's. */
+/* The regions of each frame: its ROI metas and (with GstAnalytics) the
+ * ODMtds no ROI links to, of the selected types, clamped to the frame
+ * (empty ones are skipped); a frame with none of them is classified whole
+ * (a "frame" ROI when ROI params are written). And which frames are
+ * classified: every inference-interval'th, and any whose regions differ
+ * from the last classified frame's. */
 std::vector<FrameJob> plan_batch (GstElement *element, const GstVideoInfo *info,
     const BatchSettings &s, std::deque<FrameQueue::Frame> &frames,
     const IntervalState &interval);
@@ -68,9 +80,10 @@ GstFlowReturn run_batch (GstElement *element, const GstVideoInfo *info,
     const vgg::RunOptions &run, const std::vector<FrameJob> &jobs,
     std::vector<std::vector<vgg::RoiResult>> &results);
 
-/* Writes every job's "classification" (and "gradcam") params, stale ones
- * from the last results, and, if asked, its frame message; updates
- * @interval. */
+/* Writes every job's results, stale ones from the last results: the
+ * "classification" (and "gradcam") params (a region from an ODMtd gets an
+ * ROI of its own), the GstAnalytics entries, or both, as @s says; and, if
+ * asked, its frame message. Updates @interval. */
 void attach_batch (const vgg::Classifier &engine, const BatchSettings &s,
     std::vector<FrameJob> &jobs,
     std::vector<std::vector<vgg::RoiResult>> &results, IntervalState &interval);

@@ -140,29 +140,29 @@ static std::vector<Item>
 collect_items (GstGradcamOverlay *self, GstBuffer *buf,
     const OverlaySettings &s, gint width, gint height)
 {
-  static GQuark tile = g_quark_from_static_string (VGG_ROI_TYPE_TILE);
-  static GQuark frame = g_quark_from_static_string (VGG_ROI_TYPE_FRAME);
   std::vector<Item> items;
 
-  for (GstVideoRegionOfInterestMeta *roi : vgg_buffer_rois (buf)) {
+  /* ROIs and, with GstAnalytics, ODMtds: whichever kind was written. */
+  for (vgg::Region &r : vgg_buffer_regions (buf)) {
     Item it;
-    std::string why;
 
-    if ((s.rois == VggRoiSelection::Tiles && roi->roi_type != tile)
-        || (s.rois == VggRoiSelection::Frame && roi->roi_type != frame))
+    if ((s.rois == VggRoiSelection::Tiles && r.type != VGG_ROI_TYPE_TILE)
+        || (s.rois == VggRoiSelection::Frame && r.type != VGG_ROI_TYPE_FRAME))
       continue;
-    it.rect = cv::Rect (roi->x, roi->y, roi->w, roi->h)
+    it.rect = cv::Rect (r.rect.x, r.rect.y, r.rect.width, r.rect.height)
         & cv::Rect (0, 0, width, height);
-    it.has_classification = vgg_roi_get_classification (roi, it.classification);
-    it.has_cam = vgg_roi_get_gradcam (roi, it.cam, why);
-    if (!why.empty () && !self->state->warned) {
+    it.has_classification = r.has_classification;
+    it.classification = std::move (r.classification);
+    it.has_cam = r.has_gradcam;
+    it.cam = std::move (r.gradcam);
+    if (!r.gradcam_error.empty () && !self->state->warned) {
       GST_ELEMENT_WARNING (self, STREAM, FORMAT,
-          ("ignoring a malformed gradcam param: %s", why.c_str ()),
-          ("ROI %d; further ones are ignored silently", roi->id));
+          ("ignoring a malformed gradcam param: %s", r.gradcam_error.c_str ()),
+          ("ROI %d; further ones are ignored silently", r.roi->id));
       self->state->warned = TRUE;
-    } else if (!why.empty ()) {
-      GST_DEBUG_OBJECT (
-          self, "ignoring gradcam of ROI %d: %s", roi->id, why.c_str ());
+    } else if (!r.gradcam_error.empty ()) {
+      GST_DEBUG_OBJECT (self, "ignoring gradcam of ROI %d: %s", r.roi->id,
+          r.gradcam_error.c_str ());
     }
     if (it.rect.empty () || (!it.has_classification && !it.has_cam))
       continue;

@@ -4,6 +4,8 @@
  */
 #include "roimeta.h"
 
+#include <algorithm>
+
 double
 vgg::Classification::group_score (const std::string &name) const
 {
@@ -289,12 +291,13 @@ vgg_frame_message_new (const vgg::FrameMessage &m)
       m.label_id, "score", G_TYPE_DOUBLE, m.score, "roi", G_TYPE_INT, m.roi,
       "stale", G_TYPE_BOOLEAN, (gboolean) m.stale, NULL);
 
+  gst_structure_set (s, "od", G_TYPE_INT, m.od, NULL);
   for (const vgg::GroupState &g : m.groups) {
     std::string present = g.name + "-present", score = g.name + "-score",
-                roi = g.name + "-roi";
+                roi = g.name + "-roi", od = g.name + "-od";
     gst_structure_set (s, present.c_str (), G_TYPE_BOOLEAN,
         (gboolean) g.present, score.c_str (), G_TYPE_DOUBLE, g.score,
-        roi.c_str (), G_TYPE_INT, g.roi, NULL);
+        roi.c_str (), G_TYPE_INT, g.roi, od.c_str (), G_TYPE_INT, g.od, NULL);
     names.push_back (g.name);
   }
   set_array (s, "groups", G_TYPE_STRING, names, set_string);
@@ -319,6 +322,7 @@ vgg_frame_message_read (const GstStructure *s, vgg::FrameMessage &m)
   gst_structure_get_int (s, "label_id", &m.label_id);
   gst_structure_get_double (s, "score", &m.score);
   gst_structure_get_int (s, "roi", &m.roi);
+  gst_structure_get_int (s, "od", &m.od);
   gst_structure_get_boolean (s, "stale", &stale);
   m.stale = stale;
   get_array (s, "groups", G_TYPE_STRING, names, [] (const GValue *v) {
@@ -333,7 +337,67 @@ vgg_frame_message_read (const GstStructure *s, vgg::FrameMessage &m)
     g.present = present;
     gst_structure_get_double (s, (name + "-score").c_str (), &g.score);
     gst_structure_get_int (s, (name + "-roi").c_str (), &g.roi);
+    gst_structure_get_int (s, (name + "-od").c_str (), &g.od);
     m.groups.push_back (g);
   }
   return TRUE;
+}
+
+void
+vgg_roi_set_analytics_link (GstVideoRegionOfInterestMeta *meta, gint od_id)
+{
+  set_param (
+      meta, gst_structure_new ("analytics", "od_id", G_TYPE_INT, od_id, NULL));
+}
+
+gint
+vgg_roi_get_analytics_link (GstVideoRegionOfInterestMeta *meta)
+{
+  const GstStructure *s
+      = gst_video_region_of_interest_meta_get_param (meta, "analytics");
+  gint od_id = -1;
+
+  if (s)
+    gst_structure_get_int (s, "od_id", &od_id);
+  return od_id;
+}
+
+std::vector<vgg::Region>
+vgg_buffer_regions (GstBuffer *buffer)
+{
+  std::vector<vgg::Region> regions;
+  std::vector<gint> linked;
+
+  for (GstVideoRegionOfInterestMeta *roi : vgg_buffer_rois (buffer)) {
+    vgg::Region r;
+    if (roi->x > G_MAXINT || roi->y > G_MAXINT || roi->w > G_MAXINT
+        || roi->h > G_MAXINT)
+      continue;
+    r.roi = roi;
+    r.od_id = vgg_roi_get_analytics_link (roi);
+    r.type = g_quark_to_string (roi->roi_type);
+    r.rect = {(int) roi->x, (int) roi->y, (int) roi->w, (int) roi->h};
+    r.has_tile = vgg_roi_get_tile (roi, r.tile);
+    r.has_classification = vgg_roi_get_classification (roi, r.classification);
+    r.has_gradcam = vgg_roi_get_gradcam (roi, r.gradcam, r.gradcam_error);
+    if (r.od_id >= 0)
+      linked.push_back (r.od_id);
+    if (r.has_classification || r.has_gradcam || !r.gradcam_error.empty ())
+      regions.push_back (std::move (r));
+  }
+#ifdef VGG_HAVE_ANALYTICS
+  for (const vgg::DetectedObject &o : vgg_buffer_objects (buffer)) {
+    vgg::Region r;
+    if (std::find (linked.begin (), linked.end (), o.od_id) != linked.end ()
+        || !vgg_analytics_get_classification (
+            buffer, o.od_id, r.classification))
+      continue;
+    r.od_id = o.od_id;
+    r.type = g_quark_to_string (o.type);
+    r.rect = o.rect;
+    r.has_classification = true;
+    regions.push_back (std::move (r));
+  }
+#endif
+  return regions;
 }

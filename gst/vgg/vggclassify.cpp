@@ -58,6 +58,11 @@ GST_DEBUG_CATEGORY (gst_vgg_classify_debug);
 #define DEFAULT_BATCH_FRAMES 1
 #define DEFAULT_MAX_LATENCY 0
 #define MAX_BATCH_FRAMES 64
+#ifdef HAVE_GST_ANALYTICS
+#define DEFAULT_META VggMeta::Both
+#else
+#define DEFAULT_META VggMeta::Roi
+#endif
 
 enum
 {
@@ -81,6 +86,7 @@ enum
   PROP_GRADCAM_LAYER,
   PROP_BATCH_FRAMES,
   PROP_MAX_LATENCY,
+  PROP_META,
 };
 
 /* The roi_type quarks of a comma-separated list; empty for "*" (any). */
@@ -117,6 +123,7 @@ struct Settings
   guint64 max_latency = DEFAULT_MAX_LATENCY;
   gdouble group_threshold = VGG_DEFAULT_GROUP_THRESHOLD;
   gboolean post_messages = DEFAULT_POST_MESSAGES;
+  VggMeta meta = DEFAULT_META;
 };
 
 /* Built in start(), dropped in stop(). */
@@ -194,6 +201,24 @@ gst_vgg_classify_start (GstBaseTransform *trans)
   Settings s = *self->settings;
   GST_OBJECT_UNLOCK (self);
 
+#ifndef HAVE_GST_ANALYTICS
+  if (s.meta != VggMeta::Roi) {
+    GST_ELEMENT_ERROR (self, LIBRARY, SETTINGS,
+        ("meta=analytics and meta=both need GstAnalytics, and this build of "
+         "gst-vgg has none (GStreamer < 1.24 or built without "
+         "gstreamer-analytics-1.0); use meta=roi"),
+        (NULL));
+    return FALSE;
+  }
+#endif
+  if (s.meta == VggMeta::Analytics && s.gradcam) {
+    GST_ELEMENT_ERROR (self, LIBRARY, SETTINGS,
+        ("gradcam=true needs meta=roi or meta=both: Grad-CAM maps are "
+         "carried by the ROIs' gradcam params"),
+        (NULL));
+    return FALSE;
+  }
+
   opts.model_path = s.model;
   opts.labels_path = s.labels;
   opts.class_groups_path = s.class_groups;
@@ -268,6 +293,8 @@ process_held (GstVggClassify *self)
   b.run.interpolation = s.interpolation;
   b.group_threshold = s.group_threshold;
   b.post_messages = s.post_messages;
+  b.write_rois = s.meta != VggMeta::Analytics;
+  b.write_analytics = s.meta != VggMeta::Roi;
   GST_OBJECT_UNLOCK (self);
 
   jobs = plan_batch (GST_ELEMENT (self), &GST_VIDEO_FILTER (self)->in_info, b,
@@ -486,6 +513,9 @@ gst_vgg_classify_set_property (
     case PROP_MAX_LATENCY:
       s.max_latency = g_value_get_uint64 (value);
       break;
+    case PROP_META:
+      s.meta = (VggMeta) g_value_get_enum (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -561,6 +591,9 @@ gst_vgg_classify_get_property (
     case PROP_MAX_LATENCY:
       g_value_set_uint64 (value, s.max_latency);
       break;
+    case PROP_META:
+      g_value_set_enum (value, (gint) s.meta);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -634,9 +667,10 @@ gst_vgg_classify_class_init (GstVggClassifyClass *klass)
           GST_TYPE_VGG_INTERPOLATION, (gint) DEFAULT_INTERPOLATION, live));
   g_object_class_install_property (gobject_class, PROP_ROI_TYPES,
       g_param_spec_string ("roi-types", "ROI types",
-          "Comma-separated roi_type values to classify (\"*\" for all); a "
-          "frame with none of them is classified whole and gets a \"frame\" "
-          "ROI",
+          "Comma-separated region types to classify (\"*\" for all): ROI "
+          "roi_type values and, with GstAnalytics, ODMtd object types (e.g. "
+          "car); a frame with none of them is classified whole and gets a "
+          "\"frame\" region",
           DEFAULT_ROI_TYPES, live));
   g_object_class_install_property (gobject_class, PROP_INFERENCE_INTERVAL,
       g_param_spec_uint ("inference-interval", "Inference interval",
@@ -696,6 +730,21 @@ gst_vgg_classify_class_init (GstVggClassifyClass *klass)
           "span this much stream time, in nanoseconds (0 = only when "
           "batch-frames are held)",
           0, G_MAXUINT64, DEFAULT_MAX_LATENCY, live));
+  /**
+   * GstVggClassify:meta:
+   *
+   * The metadata the results are written as: ROI params, GstAnalytics
+   * ODMtd/ClsMtd, or both (linked by the ROI's "analytics" param).
+   *
+   * Since: 0.2
+   */
+  g_object_class_install_property (gobject_class, PROP_META,
+      g_param_spec_enum ("meta", "Metadata",
+          "What results are written as: roi (GstVideoRegionOfInterestMeta "
+          "params), analytics (GstAnalytics ODMtd and ClsMtd; GStreamer >= "
+          "1.24; no Grad-CAM maps) or both (the default where gst-vgg is "
+          "built with GstAnalytics)",
+          GST_TYPE_VGG_META, (gint) DEFAULT_META, at_start));
 
   gst_element_class_set_static_metadata (element_class, "VGG classifier",
       "Filter/Analyzer/Video",
@@ -715,6 +764,7 @@ gst_vgg_classify_class_init (GstVggClassifyClass *klass)
   trans_class->query = GST_DEBUG_FUNCPTR (gst_vgg_classify_query);
   filter_class->set_info = GST_DEBUG_FUNCPTR (gst_vgg_classify_set_info);
 
+  gst_type_mark_as_plugin_api (GST_TYPE_VGG_META, (GstPluginAPIFlags) 0);
   gst_type_mark_as_plugin_api (GST_TYPE_VGG_PRECISION, (GstPluginAPIFlags) 0);
   gst_type_mark_as_plugin_api (GST_TYPE_VGG_PREPROCESS, (GstPluginAPIFlags) 0);
   gst_type_mark_as_plugin_api (

@@ -15,6 +15,24 @@ register_enum (GType *type, const gchar *name, const GEnumValue *values)
 }
 
 GType
+gst_vgg_meta_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+      {(gint) VggMeta::Roi,
+          "GstVideoRegionOfInterestMeta params (classification, gradcam)",
+          "roi"},
+      {(gint) VggMeta::Analytics,
+          "GstAnalytics ODMtd and ClsMtd (GStreamer >= 1.24; no Grad-CAM)",
+          "analytics"},
+      {(gint) VggMeta::Both, "Both, linked by the ROI's analytics param",
+          "both"},
+      {0, NULL, NULL},
+  };
+  return register_enum (&type, "GstVggMeta", values);
+}
+
+GType
 gst_vgg_precision_get_type (void)
 {
   static GType type = 0;

@@ -18,6 +18,17 @@ enum class VggRoiSelection
   Best
 };
 
+/* Which metadata vggclassify writes its results as. */
+enum class VggMeta
+{
+  Roi,
+  Analytics,
+  Both
+};
+
+#define GST_TYPE_VGG_META (gst_vgg_meta_get_type ())
+GType gst_vgg_meta_get_type (void);
+
 #define GST_TYPE_VGG_PRECISION (gst_vgg_precision_get_type ())
 GType gst_vgg_precision_get_type (void);
 

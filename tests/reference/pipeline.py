@@ -19,9 +19,10 @@ from gi.repository import GLib, Gst, GstVideo  # noqa: E402
 Gst.init(None)
 
 
-def run(description, caps, buffers):
+def run(description, caps, buffers, warnings=None):
     """Pushes @buffers (Gst.Buffer) through 'appsrc ! @description ! appsink'
-    and returns (output buffers, element messages, errors)."""
+    and returns (output buffers, element messages, errors); warning messages
+    go to the list @warnings if given."""
     pipeline = Gst.parse_launch(
         f"appsrc name=src format=time caps={caps} ! {description} "
         "! appsink name=sink sync=false wait-on-eos=false")
@@ -37,12 +38,16 @@ def run(description, caps, buffers):
     while True:
         msg = bus.timed_pop_filtered(60 * Gst.SECOND,
                                      Gst.MessageType.EOS | Gst.MessageType.ERROR
-                                     | Gst.MessageType.ELEMENT)
+                                     | Gst.MessageType.ELEMENT | Gst.MessageType.WARNING)
         if msg is None or msg.type == Gst.MessageType.EOS:
             break
         if msg.type == Gst.MessageType.ERROR:
             errors.append(msg.parse_error()[0].message)
             break
+        if msg.type == Gst.MessageType.WARNING:
+            if warnings is not None:
+                warnings.append(msg.parse_warning()[0].message)
+            continue
         messages.append(msg.get_structure().copy())
     while True:
         sample = sink.emit("try-pull-sample", 0)
@@ -62,7 +67,7 @@ def rois(buf, max_id=256):
             continue
         roi = dict(id=meta.id, type=GLib.quark_to_string(meta.roi_type),
                    rect=(meta.x, meta.y, meta.w, meta.h))
-        for name in ("classification", "gradcam", "tile"):
+        for name in ("classification", "gradcam", "tile", "analytics"):
             s = meta.get_param(name)
             if s is not None:
                 roi[name] = s

@@ -110,6 +110,42 @@ class Traffic(unittest.TestCase):
             self.assertEqual(f.read(8), b"\x89PNG\r\n\x1a\n")
         self.assertEqual(leftovers(self.out), [])
 
+    @unittest.skipUnless(os.environ.get("VGG_HAVE_ANALYTICS") == "1",
+                         "gst-vgg built without GstAnalytics (GStreamer < 1.24)")
+    def test_reads_analytics_as_rois(self):
+        results = {}
+        for meta in ("roi", "analytics"):
+            r = run(*PLANTED, "--meta", meta, "-j", self.path(meta + ".jsonl"),
+                    "-s", self.path(meta + ".json"), self.clip)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            with open(self.path(meta + ".jsonl")) as f:
+                results[meta] = [json.loads(line) for line in f]
+            with open(self.path(meta + ".json")) as f:
+                results[meta + "-summary"] = json.load(f)["groups"]
+        self.assertEqual(len(results["analytics"]), 40)
+        for a, b in zip(results["roi"], results["analytics"]):
+            self.assertEqual(len(a["rois"]), len(b["rois"]))
+            for ra, rb in zip(a["rois"], b["rois"]):
+                # GstAnalytics has no ROI ids, tile params or class ids; the
+                # rest agrees.
+                self.assertEqual(rb["id"], -1)
+                self.assertGreaterEqual(rb["od"], 0)
+                self.assertNotIn("tile", rb)
+                self.assertEqual((ra["type"], ra["rect"]), (rb["type"], rb["rect"]))
+                self.assertEqual([p["label"] for p in ra["top"]],
+                                 [p["label"] for p in rb["top"]])
+                for pa, pb in zip(ra["top"], rb["top"]):
+                    self.assertAlmostEqual(pa["score"], pb["score"], places=6)
+                self.assertAlmostEqual(ra["groups"]["vehicle"], rb["groups"]["vehicle"],
+                                       places=6)
+            self.assertEqual(a["groups"]["vehicle"]["present"],
+                             b["groups"]["vehicle"]["present"])
+        iv_a = results["roi-summary"]["vehicle"]["intervals"]
+        iv_b = results["analytics-summary"]["vehicle"]["intervals"]
+        self.assertEqual([(i["first_frame"], i["frames"]) for i in iv_a],
+                         [(i["first_frame"], i["frames"]) for i in iv_b])
+        self.assertEqual(iv_b[0]["best_roi"]["rect"], [320, 240, 320, 240])
+
     def test_summary_on_stdout_without_outputs(self):
         r = run(*PLANTED, "--rows", "1", "--columns", "1", "--no-full-frame", self.clip)
         self.assertEqual(r.returncode, 0, r.stderr)

@@ -55,6 +55,11 @@ static const Property properties[] = {
     {"vggclassify", "batch-frames", G_TYPE_UINT, "1", 1, 64, PLAYING},
     {"vggclassify", "max-latency", G_TYPE_UINT64, "0", 0, (gdouble) G_MAXUINT64,
         PLAYING},
+#ifdef HAVE_GST_ANALYTICS
+    {"vggclassify", "meta", G_TYPE_ENUM, "both", 0, 0, READY},
+#else
+    {"vggclassify", "meta", G_TYPE_ENUM, "roi", 0, 0, READY},
+#endif
 
     {"gradcamoverlay", "alpha", G_TYPE_DOUBLE, "0.40000000000000002", 0, 1,
         PLAYING},

@@ -540,6 +540,13 @@ GST_START_TEST (test_bad_inputs)
   assert_start_fails ("gradcam-target \"unicorn\" is not top1, a class of "
                       "the model (index 0..9",
       "model", tiny, "gradcam", "true", "gradcam-target", "unicorn", NULL);
+#ifdef HAVE_GST_ANALYTICS
+  assert_start_fails ("gradcam=true needs meta=roi or meta=both", "model", tiny,
+      "gradcam", "true", "meta", "analytics", NULL);
+#else
+  assert_start_fails (
+      "this build of gst-vgg has none", "model", tiny, "meta", "both", NULL);
+#endif
 
   g_free (missing);
   g_free (range);
