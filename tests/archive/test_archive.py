@@ -1,8 +1,9 @@
 #!/usr/bin/python3
 """gst-vgg-archive on this machine's pool: every clip processed once, the
 index holding exactly the planted intervals, reruns that skip what is
-complete and redo what is not, a corrupt video among good ones, a clean
-Ctrl-C with the progress line on a terminal, and bad usage.
+complete and redo what is not, corrupt videos among good ones, a video
+that stalls gst-vgg-traffic, a clean Ctrl-C with the progress line on a
+terminal, and bad usage.
 
 Run by meson test with VGG_ARCHIVE, VGG_TRAFFIC, GST_PLUGIN_PATH and
 VGG_TEST_MODELS set; needs no PyPI package.
@@ -25,6 +26,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 from archive_util import (ARCHIVE, PLANTED, TRAFFIC, archive, clip, expected_intervals,  # noqa: E402
                           intervals_of, key, leftovers, logging_tool, make_clips, runs_of,
                           videos_of, SIZE)
+from gi.repository import Gst  # noqa: E402
 
 
 def folder(out, video):
@@ -101,8 +103,10 @@ class Pool(unittest.TestCase):
         self.assert_index(self.clips)
 
         # Other options are other results: done again; speed options are not.
-        self.run_archive(self.videos, "--threads", "2", "--batch-size", "3")
+        self.run_archive(os.path.join(self.videos, "**", "*.mp4"), "--threads", "2",
+                         "--batch-size", "3")
         self.assertEqual(len(runs_of(self.log)), 5)
+        self.assertEqual(len(videos_of(self.out)), 4)
         d = os.path.join(self.videos, "day2/night/d.mp4")
         self.run_archive(d, "--jsonl")
         self.assertEqual([v for _, _, v in runs_of(self.log)[5:]], [d])
@@ -117,6 +121,19 @@ class Pool(unittest.TestCase):
         self.assertEqual({r["status"] for r in videos_of(self.out).values()}, {"done"})
         self.assertEqual(len(runs_of(self.log)), 6)
 
+        # ... of the videos of a list, one of them never processed.
+        other = os.path.join(self.dir, "other.mp4")
+        open(other, "w").close()
+        listing = os.path.join(self.dir, "some.txt")
+        with open(listing, "w") as f:
+            f.write("# relative to this file\n../videos/a.mp4\n\nother.mp4\n")
+        r = archive("-O", self.out, "--index-only", "--list", listing)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        a = os.path.join(self.videos, "a.mp4")
+        self.assertEqual({v: r["status"] for v, r in videos_of(self.out).items()},
+                         {a: "done", other: "pending"})
+        self.assert_index({a: self.clips[a]})
+
     def test_corrupt_video_among_good_ones(self):
         videos = os.path.join(self.dir, "videos")
         good = {v: c for v, c in self.clips.items() if os.path.dirname(v) == self.videos}
@@ -124,9 +141,10 @@ class Pool(unittest.TestCase):
         for v in good:
             shutil.copy(v, videos)
         good = {os.path.join(videos, os.path.basename(v)): c for v, c in good.items()}
+        # Not random bytes: those can pass for some stream now and then.
         junk = os.path.join(videos, "junk.mp4")
         with open(junk, "wb") as f:
-            f.write(os.urandom(50000))
+            f.write(b"this is not a video\n" * 2500)
         # The first half of a good clip: the end of the file is missing.
         cut = os.path.join(videos, "cut.mp4")
         with open(next(iter(good)), "rb") as f:
@@ -141,7 +159,8 @@ class Pool(unittest.TestCase):
         for bad in (junk, cut):
             row = status[bad]
             self.assertEqual((row["status"], row["attempts"]), ("failed", "2"), row)
-            self.assertIn(f"{bad}: cannot decode", row["reason"])
+            # gst-vgg-traffic's one line; the rest is GStreamer's wording.
+            self.assertRegex(row["reason"], "^" + re.escape(f"{bad}: cannot decode: ") + ".")
             self.assertIn("FAILED " + bad, r.stderr)
             self.assertTrue(os.path.exists(os.path.join(folder(self.out, bad), "failed.json")))
         for v in good:
@@ -156,6 +175,26 @@ class Pool(unittest.TestCase):
         r = archive("-O", self.out, "--index-only")
         self.assertEqual(r.returncode, 1, r.stderr)
         self.assertEqual(videos_of(self.out)[junk]["status"], "failed")
+
+    def test_stalled_video(self):
+        # gst-vgg-traffic waits forever on a file without a video stream.
+        audio = os.path.join(self.dir, "audio.ogg")
+        p = Gst.parse_launch("audiotestsrc num-buffers=20 ! audioconvert ! vorbisenc "
+                             f"! oggmux ! filesink location={audio}")
+        p.set_state(Gst.State.PLAYING)
+        msg = p.get_bus().timed_pop_filtered(60 * Gst.SECOND,
+                                             Gst.MessageType.EOS | Gst.MessageType.ERROR)
+        p.set_state(Gst.State.NULL)
+        self.assertEqual(msg.type, Gst.MessageType.EOS)
+        started = time.monotonic()
+        self.run_archive(audio, "--retries", "0", "--stall-timeout", "3", expect=1)
+        self.assertLess(time.monotonic() - started, 60)
+        row = videos_of(self.out)[audio]
+        self.assertEqual((row["status"], row["attempts"]), ("failed", "1"))
+        self.assertEqual(row["reason"],
+                         "no new frame for 3 s: gst-vgg-traffic stalled and was killed")
+        (pid, _, _), = runs_of(self.log)
+        self.assertFalse(os.path.exists(f"/proc/{pid}"))
 
     def test_ctrl_c(self):
         videos = os.path.join(self.dir, "videos")

@@ -3,13 +3,14 @@
 loopback: a head node and a second worker node, one CPU each. The results
 must equal the local pool's; the worker node is killed while it runs a
 video, which must then be redone on the head, with no interval lost or
-duplicated in the index. Every Ray process is stopped at the end, by its
+duplicated in the index; Ctrl-C cancels the tasks cleanly. Every Ray process is stopped at the end, by its
 process group, failure or not.
 
 Needs ray (scripts/setup-python puts it in .venv): run by meson with
 Debian's python, the test restarts itself with $VGG_VENV_PYTHON when that
 has ray, and is skipped (exit 77) when none has.
 """
+import glob
 import importlib.util
 import os
 import signal
@@ -29,8 +30,9 @@ if importlib.util.find_spec("ray") is None:
     sys.exit(77)
 
 sys.path.insert(0, os.path.dirname(__file__))
-from archive_util import (PLANTED, archive, expected_intervals, intervals_of, key,  # noqa: E402
-                          leftovers, logging_tool, make_clips, runs_of, videos_of)
+from archive_util import (PLANTED, SIZE, archive, clip, expected_intervals,  # noqa: E402
+                          intervals_of, key, leftovers, logging_tool, make_clips, runs_of,
+                          videos_of)
 
 RAY = os.path.join(os.path.dirname(sys.executable), "ray")
 # Ray replaces 127.0.0.1 by the machine's outward address; any other
@@ -71,6 +73,15 @@ def children(pid, name):
         except OSError:
             pass
     return found
+
+
+def tool_runs(pid):
+    """Whether gst-vgg-traffic still runs as pid (which may be reused)."""
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            return b"gst-vgg-traffic" in f.read()
+    except OSError:
+        return False
 
 
 class Node:
@@ -145,6 +156,35 @@ class RayCluster(unittest.TestCase):
             node.stop()
         cls.tmp.cleanup()
 
+    def test_ctrl_c_cancels_the_tasks(self):
+        videos = os.path.join(self.tmp.name, "ctrl-c")
+        os.makedirs(videos)
+        long = os.path.join(videos, "long.mp4")
+        clip.make(long, 300, size=SIZE, spans=[(5, 290)])
+        tool, log = logging_tool(videos)
+        out = os.path.join(self.tmp.name, "out-ctrl-c")
+        p = subprocess.Popen([sys.executable, os.environ["VGG_ARCHIVE"], "--tool", tool,
+                              "-O", out, *PLANTED, "--ray", f"{HOST}:{self.port}", long],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            work = os.path.join(out, ".archive", "work")
+            deadline = time.time() + 120
+            while time.time() < deadline and not glob.glob(work + "/*/summary.json.part"):
+                time.sleep(0.05)
+            self.assertTrue(glob.glob(work + "/*/summary.json.part"), "the video never started")
+            p.send_signal(signal.SIGINT)
+            self.assertEqual(p.wait(timeout=120), 130)
+        finally:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+        self.assertEqual(videos_of(out)[long]["status"], "interrupted")
+        self.assertEqual(intervals_of(out), [])
+        self.assertEqual(leftovers(out), [])
+        self.assertFalse(os.path.exists(os.path.join(out, long.lstrip("/"))))
+        (pid, _, _), = runs_of(log)
+        self.assertFalse(tool_runs(pid), "gst-vgg-traffic was not stopped")
+
     def test_kill_worker_node_while_it_runs_a_video(self):
         worker = self.nodes[1]
         tool, log = logging_tool(self.tmp.name)
@@ -207,12 +247,7 @@ class RayCluster(unittest.TestCase):
         self.assertEqual(leftovers(out), [])
         # No gst-vgg-traffic outlived the lost node.
         for pid, _, _ in runs:
-            try:
-                with open(f"/proc/{pid}/cmdline", "rb") as f:
-                    cmdline = f.read()
-            except OSError:
-                continue
-            self.assertNotIn(b"gst-vgg-traffic", cmdline, f"{pid} still runs")
+            self.assertFalse(tool_runs(pid), f"gst-vgg-traffic {pid} still runs")
 
 
 if __name__ == "__main__":
