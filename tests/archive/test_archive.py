@@ -176,6 +176,18 @@ class Pool(unittest.TestCase):
         self.assertEqual(r.returncode, 1, r.stderr)
         self.assertEqual(videos_of(self.out)[junk]["status"], "failed")
 
+    def test_same_failure_everywhere_stops_the_run(self):
+        # No plugin: every video would fail the same way.
+        env = {k: v for k, v in os.environ.items() if not k.startswith("GST_PLUGIN_PATH")}
+        env["GST_PLUGIN_SYSTEM_PATH_1_0"] = self.dir
+        env["GST_REGISTRY_1_0"] = os.path.join(self.dir, "registry.bin")
+        r = self.run_archive(self.videos, "--workers", "1", "--retries", "0", env=env,
+                             expect=1)
+        self.assertIn("stopped: the first 3 videos all failed: GStreamer element ", r.stderr)
+        self.assertEqual(len(runs_of(self.log)), 3)
+        status = sorted(r["status"] for r in videos_of(self.out).values())
+        self.assertEqual(status, ["failed", "failed", "failed", "pending"])
+
     def test_stalled_video(self):
         # gst-vgg-traffic waits forever on a file without a video stream.
         audio = os.path.join(self.dir, "audio.ogg")
@@ -284,6 +296,8 @@ class Pool(unittest.TestCase):
         self.assert_usage("no model", *out, self.videos, env=env)
         self.assert_usage("--tool /no/tool: not an executable", *out, *PLANTED, "--tool",
                           "/no/tool", self.videos)
+        self.assert_usage("--model /no/such.pt: no such file", *out, "--model", "/no/such.pt",
+                          self.videos)
         # gst-vgg-traffic's own checks stop the whole run.
         self.assert_usage("--rows 0: not a valid value", *out, *PLANTED, "--tool", self.tool,
                           "--rows", "0", self.videos)
