@@ -23,9 +23,9 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from archive_util import (ARCHIVE, PLANTED, TRAFFIC, archive, clip, expected_intervals,  # noqa: E402
-                          intervals_of, key, leftovers, logging_tool, make_clips, runs_of,
-                          videos_of, SIZE)
+from archive_util import (ARCHIVE, PLANTED, SIZE, TRAFFIC, archive, clip,  # noqa: E402
+                          expected_intervals, intervals_of, key, leftovers, logging_tool,
+                          make_clips, runs_of, videos_of)
 from gi.repository import Gst  # noqa: E402
 
 
@@ -111,6 +111,9 @@ class Pool(unittest.TestCase):
         self.run_archive(d, "--jsonl")
         self.assertEqual([v for _, _, v in runs_of(self.log)[5:]], [d])
         self.assertTrue(os.path.exists(os.path.join(folder(self.out, d), "frames.jsonl")))
+        # More outputs than asked for are still complete.
+        self.run_archive(d)
+        self.assertEqual(len(runs_of(self.log)), 6)
 
         # The index, rebuilt from the folders alone.
         os.remove(os.path.join(self.out, "intervals.jsonl"))

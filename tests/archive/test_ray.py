@@ -3,8 +3,8 @@
 loopback: a head node and a second worker node, one CPU each. The results
 must equal the local pool's; the worker node is killed while it runs a
 video, which must then be redone on the head, with no interval lost or
-duplicated in the index; Ctrl-C cancels the tasks cleanly. Every Ray process is stopped at the end, by its
-process group, failure or not.
+duplicated in the index; Ctrl-C cancels the tasks cleanly. Every Ray
+process is stopped at the end, by its process group, failure or not.
 
 Needs ray (scripts/setup-python puts it in .venv): run by meson with
 Debian's python, the test restarts itself with $VGG_VENV_PYTHON when that
