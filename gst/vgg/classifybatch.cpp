@@ -127,8 +127,14 @@ run_batch (GstElement *element, const GstVideoInfo *info,
     }
     GstVideoFrame frame;
     if (!gst_video_frame_map (&frame, info, j.frame->buffer, GST_MAP_READ)) {
-      GST_ELEMENT_ERROR (
-          element, STREAM, FAILED, (NULL), ("cannot map a frame for reading"));
+      GST_ELEMENT_ERROR (element, STREAM, FORMAT,
+          ("cannot read a frame: a buffer of %" G_GSIZE_FORMAT
+           " bytes for %s %dx%d, which needs %" G_GSIZE_FORMAT,
+              gst_buffer_get_size (j.frame->buffer), GST_VIDEO_INFO_NAME (info),
+              GST_VIDEO_INFO_WIDTH (info), GST_VIDEO_INFO_HEIGHT (info),
+              GST_VIDEO_INFO_SIZE (info)),
+          ("gst_video_frame_map failed (too small, or a video meta that does "
+           "not fit the caps)"));
       ret = GST_FLOW_ERROR;
       break;
     }
@@ -151,7 +157,14 @@ run_batch (GstElement *element, const GstVideoInfo *info,
     try {
       results = engine.classify (frames, run);
     } catch (const vgg::Error &e) {
-      GST_ELEMENT_ERROR (element, STREAM, FAILED, ("%s", e.what ()), (NULL));
+      GST_ELEMENT_ERROR (element, STREAM, FAILED, ("%s", e.what ()),
+          ("%s", e.details ().c_str ()));
+      ret = GST_FLOW_ERROR;
+    } catch (const std::exception &e) {
+      /* The engine throws only vgg::Error; anything else is a bug, but it
+       * must not take the process down. */
+      GST_ELEMENT_ERROR (
+          element, STREAM, FAILED, ("inference failed: %s", e.what ()), (NULL));
       ret = GST_FLOW_ERROR;
     }
   }

@@ -36,6 +36,7 @@
 
 #include <gio/gio.h>
 
+#include <cmath>
 #include <memory>
 #include <string>
 #include <vector>
@@ -135,6 +136,8 @@ struct State
   IntervalState interval;
   /* A failed drain before a serialized event, returned for the next frame. */
   GstFlowReturn drain_flow = GST_FLOW_OK;
+  /* Non-finite scores are warned about once per stream. */
+  bool warned_nonfinite = false;
 };
 
 struct _GstVggClassify
@@ -239,7 +242,8 @@ gst_vgg_classify_start (GstBaseTransform *trans)
     self->state->engine = std::make_unique<vgg::Classifier> (opts);
   } catch (const vgg::Error &e) {
     GST_ELEMENT_ERROR (self, LIBRARY, SETTINGS, ("%s", e.what ()),
-        ("model=%s device=%s", s.model.c_str (), s.device.c_str ()));
+        ("model=%s device=%s%s%s", s.model.c_str (), s.device.c_str (),
+            e.details ().empty () ? "" : "\n", e.details ().c_str ()));
     return FALSE;
   } catch (const std::exception &e) {
     GST_ELEMENT_ERROR (self, LIBRARY, INIT,
@@ -248,6 +252,7 @@ gst_vgg_classify_start (GstBaseTransform *trans)
   }
   self->state->interval = IntervalState ();
   self->state->drain_flow = GST_FLOW_OK;
+  self->state->warned_nonfinite = false;
   return TRUE;
 }
 
@@ -272,6 +277,17 @@ gst_vgg_classify_set_info (GstVideoFilter *filter, GstCaps *incaps,
   self->state->pixels = vgg_pixel_layout (in_info->finfo);
   self->state->interval.have_last = false;
   return TRUE;
+}
+
+static bool
+has_nonfinite (const std::vector<std::vector<vgg::RoiResult>> &results)
+{
+  for (const std::vector<vgg::RoiResult> &frame : results)
+    for (const vgg::RoiResult &r : frame)
+      for (float score : r.top_scores)
+        if (!std::isfinite (score))
+          return true;
+  return false;
 }
 
 /* Classifies the held frames, attaches the results and messages, and
@@ -305,6 +321,13 @@ process_held (GstVggClassify *self)
   if (ret != GST_FLOW_OK) {
     st.queue.clear ();
     return ret;
+  }
+  if (!st.warned_nonfinite && has_nonfinite (results)) {
+    GST_ELEMENT_WARNING (self, STREAM, DECODE,
+        ("the model gives scores that are not finite numbers (NaN or "
+         "infinity): its results are meaningless"),
+        ("model %s; warned once per stream", st.engine->name ().c_str ()));
+    st.warned_nonfinite = true;
   }
   attach_batch (*st.engine, b, jobs, results, st.interval);
   st.queue.release ();

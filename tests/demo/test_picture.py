@@ -73,9 +73,14 @@ class Picture(unittest.TestCase):
         r, g, _ = images["whole"][200, 40]
         self.assertLess(abs(r - g), 40, images["whole"][200, 40])
         # Tiles: the bottom-right tile's heatmap peaks on the square, so the
-        # colour just above it is far from the whole frame's there.
-        diff = np.abs(images["tiles"][146, 216] - images["whole"][146, 216]).max()
-        self.assertGreater(diff, 50)
+        # colours around it are far from the whole frame's there, and those
+        # far from it in the same tile are not (a blob's edge moves by a
+        # pixel or two with the encoder and the palette: test bands, not a
+        # pixel).
+        diff = np.abs(images["tiles"] - images["whole"]).max(axis=2)
+        self.assertGreater(diff[140:150, 204:228].max(), 50)  # above the square
+        self.assertGreater(diff[163:172, 204:228].max(), 50)  # below it
+        self.assertLess(diff[200:228, 250:300].max(), 40)     # the tile's far corner
 
     def test_bad_input(self):
         out = os.path.join(self.results, "bad")

@@ -106,6 +106,13 @@ class GradCam(unittest.TestCase):
         _, _, r_cam = ref.gradcam(rgb, (0, 0, 96, 96), "features.4")
         self.assertEqual(cam.shape, (112, 112))
         np.testing.assert_allclose(cam, r_cam, atol=TOL, rtol=0)
+        # A conv followed by an in-place ReLU, as VGG16's features.28.
+        out = run("tiny-vgg.pt", [rgb], "", "gradcam-layer=features.6")
+        cls, _, cam = cam_of(pipeline.rois(out[0])[0])
+        r_cls, _, r_cam = ref.gradcam(rgb, (0, 0, 96, 96), "features.6")
+        self.assertEqual(cls, r_cls)
+        self.assertEqual(cam.shape, (56, 56))
+        np.testing.assert_allclose(cam, r_cam, atol=TOL, rtol=0)
 
     def test_analytic_gap_model(self):
         # conv -> ReLU -> global average pool -> linear: dy/dA_kij = w_ck / HW,

@@ -84,7 +84,9 @@ class Reference:
 
             def head(t):
                 for l in layers[cut + 1:]:
-                    t = l(t)
+                    # ReLU(inplace=True) would write into the leaf A: the
+                    # same function, out of place.
+                    t = torch.relu(t) if l.original_name == "ReLU" else l(t)
                 return m.classifier(torch.flatten(m.avgpool(t), 1))
 
         with torch.no_grad():

@@ -6,6 +6,7 @@
 #include "gradcam.h"
 #include "preprocess.h"
 #include "text.h"
+#include "torcherror.h"
 
 #include <torch/script.h>
 #include <ATen/Context.h>
@@ -45,15 +46,6 @@ bool
 file_exists (const std::string &path)
 {
   return std::ifstream (path).good ();
-}
-
-/* The first line of a LibTorch error, without its C++ backtrace. */
-std::string
-torch_message (const c10::Error &e)
-{
-  std::string msg = e.what_without_backtrace ();
-  size_t nl = msg.find ('\n');
-  return nl == std::string::npos ? msg : msg.substr (0, nl);
 }
 
 torch::Device
@@ -164,12 +156,10 @@ Classifier::Impl::load_module ()
   check_readable (path, "model");
   try {
     module = torch::jit::load (path, device);
-  } catch (const c10::Error &e) {
-    throw Error ("\"" + path
-        + "\" is not a TorchScript model (save one with torch.jit.save): "
-        + torch_message (e));
   } catch (const std::exception &e) {
-    throw Error ("\"" + path + "\" is not a TorchScript model: " + e.what ());
+    throw torch_error ("\"" + path
+            + "\" is not a TorchScript model (save one with torch.jit.save)",
+        e);
   }
   module.eval ();
   /* Inference only: no weight gradients, ever. */
@@ -205,10 +195,13 @@ Classifier::Impl::probe ()
     torch::NoGradGuard no_grad;
     out = forward (torch::zeros ({1, 3, in.height, in.width},
         torch::TensorOptions ().dtype (dtype).device (device)));
-  } catch (const c10::Error &e) {
-    throw Error ("model \"" + opts.model_path + "\" fails on a 1x3x"
-        + std::to_string (in.height) + "x" + std::to_string (in.width)
-        + " input: " + torch_message (e));
+  } catch (const Error &) {
+    throw;
+  } catch (const std::exception &e) {
+    throw torch_error ("model \"" + opts.model_path + "\" fails on a 1x3x"
+            + std::to_string (in.height) + "x" + std::to_string (in.width)
+            + " input",
+        e);
   }
   if (out.dim () != 2 || out.size (0) != 1 || out.size (1) < 1)
     throw Error ("model \"" + opts.model_path + "\" returns a tensor of shape "
@@ -336,33 +329,48 @@ Classifier::classify (
   const int64_t batch = std::max (1, options.batch_size);
   const int64_t n_groups = d.groups.size ();
 
-  torch::NoGradGuard no_grad;
-#ifdef VGG_HAVE_CUDA
-  std::optional<c10::cuda::CUDAStreamGuard> on_stream;
-  if (d.stream)
-    on_stream.emplace (*d.stream);
-#endif
-  std::vector<torch::Tensor> inputs;
-  for (size_t f = 0; f < frames.size (); f++)
-    if (!frames[f].rois.empty ())
-      inputs.push_back (d.pre->run (
-          frames[f].frame, frames[f].rois, options.interpolation, f));
-  if (inputs.empty ())
-    return results;
-
-  torch::Tensor x = torch::cat (inputs).to (d.dtype);
-  if (d.device.is_cuda ())
-    x = x.contiguous (at::MemoryFormat::ChannelsLast);
   const Columns col{k, n_groups,
       d.gradcam ? (int64_t) d.gradcam->width () * d.gradcam->height () : 0};
-  std::vector<torch::Tensor> packed;
+  torch::Tensor host;
   try {
-    for (int64_t start = 0; start < x.size (0); start += batch) {
-      torch::Tensor xb
-          = x.narrow (0, start, std::min (batch, x.size (0) - start));
+    torch::NoGradGuard no_grad;
+#ifdef VGG_HAVE_CUDA
+    std::optional<c10::cuda::CUDAStreamGuard> on_stream;
+    if (d.stream)
+      on_stream.emplace (*d.stream);
+#endif
+    /* Each frame's bytes go to the device once; its regions are then
+     * gathered, run and packed batch-size regions at a time, so memory
+     * does not grow with the number of regions. */
+    std::vector<torch::Tensor> bytes (frames.size ());
+    for (size_t f = 0; f < frames.size (); f++)
+      if (!frames[f].rois.empty ())
+        bytes[f] = d.pre->upload (frames[f].frame, f);
+    std::vector<torch::Tensor> packed;
+    size_t f = 0;
+    int64_t next = 0; /* the next region of frame f */
+    while (true) {
+      std::vector<torch::Tensor> parts;
+      int64_t n = 0;
+      for (; f < frames.size () && n < batch; f++, next = 0) {
+        const int64_t count = frames[f].rois.size ();
+        const int64_t take = std::min (batch - n, count - next);
+        if (take > 0)
+          parts.push_back (d.pre->gather (bytes[f], frames[f].frame,
+              frames[f].rois, options.interpolation, next, next + take));
+        n += take;
+        next += take;
+        if (next < count)
+          break; /* the batch is full: frame f goes on in the next one */
+      }
+      if (parts.empty ())
+        break;
+      torch::Tensor x = torch::cat (parts).to (d.dtype);
+      if (d.device.is_cuda ())
+        x = x.contiguous (at::MemoryFormat::ChannelsLast);
       torch::Tensor maps;
       torch::Tensor logits
-          = d.gradcam ? d.gradcam->explain (xb, maps) : d.forward (xb);
+          = d.gradcam ? d.gradcam->explain (x, maps) : d.forward (x);
       torch::Tensor probs = torch::softmax (logits.to (torch::kFloat), 1);
       auto [top_scores, top_ids] = probs.topk (k, 1);
       std::vector<torch::Tensor> row = {top_scores, top_ids.to (torch::kFloat)};
@@ -372,10 +380,16 @@ Classifier::classify (
         row.push_back (maps);
       packed.push_back (torch::cat (row, 1));
     }
-  } catch (const c10::Error &e) {
-    throw Error ("inference failed: " + torch_message (e));
+    if (packed.empty ())
+      return results;
+    host = torch::cat (packed).cpu ().contiguous ();
+  } catch (const Error &) {
+    throw;
+  } catch (const std::exception &e) {
+    /* c10::Error, the TorchScript interpreter's errors, std::bad_alloc...:
+     * nothing but an Error leaves the engine. */
+    throw torch_error ("inference failed", e);
   }
-  torch::Tensor host = torch::cat (packed).cpu ().contiguous ();
   const float *p = host.data_ptr<float> ();
 
   int64_t i = 0;

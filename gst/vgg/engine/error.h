@@ -7,15 +7,24 @@
 #include <functional>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 namespace vgg {
 
-/* What went wrong, in words a user can act on; the engine throws nothing
- * else across its API (LibTorch errors are caught and rephrased). */
+/* What went wrong, in one line a user can act on; the engine throws nothing
+ * else across its API (LibTorch errors are caught and rephrased). Long
+ * details (a TorchScript traceback) go apart, for debug output. */
 class Error : public std::runtime_error
 {
 public:
-  using std::runtime_error::runtime_error;
+  explicit Error (const std::string &what, std::string details = {})
+      : std::runtime_error (what), details_ (std::move (details))
+  {}
+
+  const std::string &details () const { return details_; }
+
+private:
+  std::string details_;
 };
 
 enum class LogLevel

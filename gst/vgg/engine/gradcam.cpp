@@ -4,21 +4,11 @@
  */
 #include "gradcam.h"
 #include "error.h"
+#include "torcherror.h"
 
 #include <torch/csrc/autograd/autograd.h>
 
 namespace vgg {
-
-namespace {
-
-std::string
-first_line (const c10::Error &e)
-{
-  std::string msg = e.what_without_backtrace ();
-  return msg.substr (0, msg.find ('\n'));
-}
-
-} // namespace
 
 GradCamExplainer::GradCamExplainer (const torch::jit::Module &module,
     const std::string &layer, const std::string &target,
@@ -48,23 +38,35 @@ GradCamExplainer::GradCamExplainer (const torch::jit::Module &module,
   }
 
   /* The cut must give the model's own answer, or the maps would explain
-   * something else: check on a fixed random input. */
-  torch::NoGradGuard no_grad;
+   * something else: check on a fixed random input, with autograd on the
+   * head as in explain(). */
   torch::Tensor x = torch::randn ({1, 3, height, width},
       torch::TensorOptions ().dtype (dtype).device (device));
   torch::Tensor a, parts, whole;
   try {
-    a = split_.backbone (x);
-    parts = split_.head (a);
+    torch::NoGradGuard no_grad;
     whole = const_cast<torch::jit::Module &> (module).forward ({x}).toTensor ();
-  } catch (const c10::Error &e) {
-    throw Error ("Grad-CAM cannot run the model cut at " + split_.layer ()
-        + ": " + first_line (e));
+    a = split_.backbone (x);
+  } catch (const std::exception &e) {
+    throw torch_error (
+        "Grad-CAM cannot run the model cut at " + split_.layer (), e);
   }
   if (a.dim () != 4)
     throw Error ("Grad-CAM layer " + split_.layer ()
         + " gives a tensor of shape " + c10::str (a.sizes ())
         + ", not a [batch, channels, height, width] feature map");
+  try {
+    torch::Tensor leaf = a.detach ().requires_grad_ (true);
+    torch::AutoGradMode enable (true);
+    parts = head (leaf);
+    torch::autograd::grad ({parts.select (1, 0).sum ()}, {leaf});
+    parts = parts.detach ();
+  } catch (const std::exception &e) {
+    throw torch_error ("Grad-CAM cannot take gradients through the layers "
+                       "after "
+            + split_.layer (),
+        e);
+  }
   height_ = a.size (2);
   width_ = a.size (3);
   if (!torch::allclose (
@@ -74,6 +76,15 @@ GradCamExplainer::GradCamExplainer (const torch::jit::Module &module,
                  "methods");
 }
 
+/* The head on a copy of the activations: a layer after the cut may work in
+ * place (VGG's ReLU(inplace=True) after a conv), which autograd refuses on
+ * a leaf; the gradient reaches the leaf through the copy all the same. */
+torch::Tensor
+GradCamExplainer::head (const torch::Tensor &a)
+{
+  return split_.head (a.clone ());
+}
+
 torch::Tensor
 GradCamExplainer::explain (const torch::Tensor &x, torch::Tensor &maps)
 {
@@ -81,7 +92,7 @@ GradCamExplainer::explain (const torch::Tensor &x, torch::Tensor &maps)
   torch::Tensor logits, grad, cls;
   {
     torch::AutoGradMode enable (true);
-    logits = split_.head (a);
+    logits = head (a);
     if (target_group_)
       cls = group_classes_.index (
           {logits.index_select (1, group_classes_).argmax (1)});

@@ -41,6 +41,8 @@ public:
   const std::string &layer () const { return split_.layer (); }
 
 private:
+  torch::Tensor head (const torch::Tensor &a);
+
   SplitModel split_;
   /* -1: top1; else a class id, or with target_group_ the group's classes. */
   int target_ = -1;

@@ -64,7 +64,7 @@ Preprocessor::sampling (
     const Frame &frame, const std::vector<Rect> &rois, Interpolation interp)
 {
   Sampling &s = cache_;
-  if (s.index.defined () && s.width == frame.width && s.height == frame.height
+  if (s.row0.defined () && s.width == frame.width && s.height == frame.height
       && s.stride == frame.stride && s.layout == frame.layout
       && s.interp == interp && s.rois == rois)
     return s;
@@ -89,28 +89,18 @@ Preprocessor::sampling (
   std::vector<int64_t> ch = {l.offset_r, l.offset_g, l.offset_b};
   if (spec_.order == ChannelOrder::BGR)
     std::swap (ch[0], ch[2]);
-  torch::Tensor choff = torch::tensor (ch).view ({1, 3, 1, 1}).to (device_);
 
-  auto rows = [&] (const torch::Tensor &i) {
-    return ((g.select (1, 1).unsqueeze (1) + i) * frame.stride)
-        .view ({n, 1, spec_.height, 1});
-  };
-  auto cols = [&] (const torch::Tensor &i) {
-    return ((g.select (1, 0).unsqueeze (1) + i) * l.pixel_stride)
-        .view ({n, 1, 1, spec_.width});
-  };
-  torch::Tensor r0 = rows (y0), r1 = rows (y1), c0 = cols (x0), c1 = cols (x1);
-  torch::Tensor wy1 = wy.view ({n, 1, spec_.height, 1}), wy0 = 1.0f - wy1;
-  torch::Tensor wx1 = wx.view ({n, 1, 1, spec_.width}), wx0 = 1.0f - wx1;
-
-  if (interp == Interpolation::Nearest) {
-    s.index = (r0 + c0 + choff).unsqueeze (0);
-    s.weight = torch::Tensor ();
-  } else {
-    s.index = torch::stack (
-        {r0 + c0 + choff, r0 + c1 + choff, r1 + c0 + choff, r1 + c1 + choff});
-    s.weight = torch::stack ({wy0 * wx0, wy0 * wx1, wy1 * wx0, wy1 * wx1});
-  }
+  s.row0 = ((g.select (1, 1).unsqueeze (1) + y0) * frame.stride)
+               .view ({n, 1, spec_.height, 1});
+  s.row1 = ((g.select (1, 1).unsqueeze (1) + y1) * frame.stride)
+               .view ({n, 1, spec_.height, 1});
+  s.col0 = ((g.select (1, 0).unsqueeze (1) + x0) * l.pixel_stride)
+               .view ({n, 1, 1, spec_.width});
+  s.col1 = ((g.select (1, 0).unsqueeze (1) + x1) * l.pixel_stride)
+               .view ({n, 1, 1, spec_.width});
+  s.wy1 = wy.view ({n, 1, spec_.height, 1});
+  s.wx1 = wx.view ({n, 1, 1, spec_.width});
+  s.channel = torch::tensor (ch).view ({1, 3, 1, 1}).to (device_);
   s.width = frame.width;
   s.height = frame.height;
   s.stride = frame.stride;
@@ -158,12 +148,29 @@ Preprocessor::upload (const Frame &frame, size_t slot)
 }
 
 torch::Tensor
-Preprocessor::run_uploaded (const torch::Tensor &bytes, const Frame &frame,
-    const std::vector<Rect> &rois, Interpolation interp)
+Preprocessor::gather (const torch::Tensor &bytes, const Frame &frame,
+    const std::vector<Rect> &rois, Interpolation interp, int64_t begin,
+    int64_t end)
 {
   const Sampling &s = sampling (frame, rois, interp);
-  torch::Tensor v = bytes.take (s.index).to (torch::kFloat);
-  torch::Tensor x = s.weight.defined () ? (v * s.weight).sum (0) : v[0];
+  const int64_t n = end - begin;
+  auto at = [&] (const torch::Tensor &rows, const torch::Tensor &cols) {
+    return bytes
+        .take (
+            rows.narrow (0, begin, n) + cols.narrow (0, begin, n) + s.channel)
+        .to (torch::kFloat);
+  };
+  torch::Tensor x;
+  if (interp == Interpolation::Nearest) {
+    x = at (s.row0, s.col0);
+  } else {
+    /* As torch's bilinear kernel: h0 (w0 p00 + w1 p01) + h1 (w0 p10 + w1 p11).
+     */
+    torch::Tensor wy1 = s.wy1.narrow (0, begin, n), wy0 = 1.0f - wy1;
+    torch::Tensor wx1 = s.wx1.narrow (0, begin, n), wx0 = 1.0f - wx1;
+    x = wy0 * (wx0 * at (s.row0, s.col0) + wx1 * at (s.row0, s.col1))
+        + wy1 * (wx0 * at (s.row1, s.col0) + wx1 * at (s.row1, s.col1));
+  }
   return x * scale_ + shift_;
 }
 
@@ -171,7 +178,7 @@ torch::Tensor
 Preprocessor::run (const Frame &frame, const std::vector<Rect> &rois,
     Interpolation interp, size_t slot)
 {
-  return run_uploaded (upload (frame, slot), frame, rois, interp);
+  return gather (upload (frame, slot), frame, rois, interp, 0, rois.size ());
 }
 
 } // namespace vgg

@@ -412,6 +412,135 @@ GST_START_TEST (test_rois_outside_the_frame)
 
 GST_END_TEST;
 
+/* Pushes one 160x120 frame of gray @level through "vggtiler ! vggclassify
+ * model=@model @extra" and returns the error message (NULL if none). */
+static gchar *
+error_while_flowing (const gchar *model, const gchar *extra, guint8 level)
+{
+  GstBus *bus;
+  GstHarness *h = classify_harness (model, TRUE, extra, &bus);
+  GstFlowReturn ret;
+  gchar *error;
+
+  gst_harness_set_src_caps_str (
+      h, "video/x-raw,format=RGB,width=160,height=120,framerate=25/1");
+  ret = gst_harness_push (h, test_video_buffer ("RGB", 160, 120, level));
+  error = test_pop_error (bus);
+  if (error)
+    fail_unless_equals_int (ret, GST_FLOW_ERROR);
+  test_harness_teardown (h, bus);
+  return error;
+}
+
+GST_START_TEST (test_errors_while_flowing)
+{
+  gchar *error;
+
+  /* A model that works on one region at a time, given five: one line that
+   * says why, the TorchScript traceback only in the debug details. */
+  error = error_while_flowing ("batch-of-one.pt", "batch-size=16", 128);
+  fail_unless (error != NULL);
+  fail_unless (g_str_has_prefix (error, "inference failed: "), "%s", error);
+  fail_unless (strstr (error, "Error: ") != NULL, "%s", error);
+  fail_unless (strstr (error, "TorchScript") == NULL, "%s", error);
+  fail_unless (strchr (error, '\n') == NULL, "%s", error);
+  g_free (error);
+  /* ... fine one region at a time. */
+  fail_unless (
+      error_while_flowing ("batch-of-one.pt", "batch-size=1", 128) == NULL);
+
+  /* A model that raises in forward(): its own message. */
+  error = error_while_flowing ("raises.pt", NULL, 250);
+  fail_unless (error != NULL);
+  fail_unless (
+      strstr (error, "this frame is too bright for me") != NULL, "%s", error);
+  fail_unless (strchr (error, '\n') == NULL, "%s", error);
+  g_free (error);
+  fail_unless (error_while_flowing ("raises.pt", NULL, 10) == NULL);
+}
+
+GST_END_TEST;
+
+/* A conv followed by an in-place ReLU (tiny-vgg's features.6 and .7, like
+ * VGG16's features.28 and .29) is a valid Grad-CAM layer. */
+GST_START_TEST (test_gradcam_before_inplace_layer)
+{
+  GstBus *bus;
+  GstHarness *h = classify_harness (
+      "tiny-vgg.pt", TRUE, "gradcam=true gradcam-layer=features.6", &bus);
+  GstBuffer *out;
+  GstStructure *cam;
+  gint w = 0;
+
+  gst_harness_set_src_caps_str (
+      h, "video/x-raw,format=RGB,width=160,height=120,framerate=25/1");
+  out = gst_harness_push_and_pull (
+      h, test_rgb_frame (160, 120, 100, 60, 3, 0, 0, 0));
+  fail_unless (out != NULL);
+  fail_unless (test_pop_error (bus) == NULL);
+  cam = gst_video_region_of_interest_meta_get_param (
+      test_roi (out, "tile", 2), "gradcam");
+  fail_unless (cam != NULL);
+  /* features.6 is after two 2x2 max-pools: 56x56 at 224. */
+  fail_unless (gst_structure_get_int (cam, "width", &w));
+  fail_unless_equals_int (w, 56);
+  gst_buffer_unref (out);
+  test_harness_teardown (h, bus);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_nonfinite_scores_warned_once)
+{
+  GstBus *bus;
+  GstHarness *h = classify_harness ("nan.pt", TRUE, NULL, &bus);
+  GstMessage *msg;
+  GError *err = NULL;
+  gint i, warnings = 0;
+
+  gst_harness_set_src_caps_str (
+      h, "video/x-raw,format=RGB,width=160,height=120,framerate=25/1");
+  for (i = 0; i < 3; i++)
+    gst_buffer_unref (
+        gst_harness_push_and_pull (h, test_video_buffer ("RGB", 160, 120, 90)));
+  while ((msg = gst_bus_pop_filtered (bus, GST_MESSAGE_WARNING))) {
+    gst_message_parse_warning (msg, &err, NULL);
+    fail_unless (
+        strstr (err->message, "not finite") != NULL, "%s", err->message);
+    g_clear_error (&err);
+    gst_message_unref (msg);
+    warnings++;
+  }
+  fail_unless_equals_int (warnings, 1);
+  test_harness_teardown (h, bus);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_buffer_too_small_for_caps)
+{
+  GstBus *bus;
+  GstHarness *h = classify_harness ("tiny-vgg.pt", FALSE, NULL, &bus);
+  gchar *error;
+
+  gst_harness_set_src_caps_str (
+      h, "video/x-raw,format=RGB,width=160,height=120,framerate=25/1");
+  fail_unless_equals_int (
+      gst_harness_push (h, test_video_buffer ("RGB", 160, 60, 0)),
+      GST_FLOW_ERROR);
+  error = test_pop_error (bus);
+  fail_unless (error != NULL);
+  fail_unless (strstr (error,
+                   "a buffer of 28800 bytes for RGB 160x120, "
+                   "which needs 57600")
+          != NULL,
+      "%s", error);
+  g_free (error);
+  test_harness_teardown (h, bus);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_second_classifier_replaces_params)
 {
   GstBus *bus;
@@ -885,6 +1014,10 @@ vggclassify_suite (void)
   tcase_add_test (tc, test_inference_interval);
   tcase_add_test (tc, test_rois_outside_the_frame);
   tcase_add_test (tc, test_second_classifier_replaces_params);
+  tcase_add_test (tc, test_errors_while_flowing);
+  tcase_add_test (tc, test_gradcam_before_inplace_layer);
+  tcase_add_test (tc, test_nonfinite_scores_warned_once);
+  tcase_add_test (tc, test_buffer_too_small_for_caps);
   tcase_add_test (tc, test_bad_inputs);
   tcase_add_test (tc, test_formats_and_strides);
   tcase_add_test (tc, test_batch_frames_same_results_in_order);
