@@ -109,8 +109,9 @@ plan_batch (GstElement *element, const GstVideoInfo *info,
 
 GstFlowReturn
 run_batch (GstElement *element, const GstVideoInfo *info,
-    const vgg::PixelLayout &pixels, vgg::Classifier &engine,
-    const vgg::RunOptions &run, const std::vector<FrameJob> &jobs,
+    const vgg::PixelLayout &pixels, vgg::Inference &inference,
+    const vgg::RunOptions &run, guint64 max_wait_ns,
+    const std::vector<FrameJob> &jobs,
     std::vector<std::vector<vgg::RoiResult>> &results)
 {
   std::vector<GstVideoFrame> mapped;
@@ -155,7 +156,10 @@ run_batch (GstElement *element, const GstVideoInfo *info,
 
   if (ret == GST_FLOW_OK && !frames.empty ()) {
     try {
-      results = engine.classify (frames, run);
+      if (!inference.classify (frames, run, max_wait_ns, results)) {
+        GST_DEBUG_OBJECT (element, "cancelled (flushing or stopping)");
+        ret = GST_FLOW_FLUSHING;
+      }
     } catch (const vgg::Error &e) {
       GST_ELEMENT_ERROR (element, STREAM, FAILED, ("%s", e.what ()),
           ("%s", e.details ().c_str ()));

@@ -5,7 +5,7 @@
 #pragma once
 
 #include "framequeue.h"
-#include "engine/classifier.h"
+#include "inference.h"
 
 #include <gst/video/video.h>
 
@@ -72,12 +72,15 @@ std::vector<FrameJob> plan_batch (GstElement *element, const GstVideoInfo *info,
     const BatchSettings &s, std::deque<FrameQueue::Frame> &frames,
     const IntervalState &interval);
 
-/* Classifies the regions of the jobs that are not stale in one engine
- * call, the frames mapped for reading only: @results per classified job.
- * Posts an element error and returns GST_FLOW_ERROR on failure. */
+/* Classifies the regions of the jobs that are not stale in one call to
+ * @inference (which may wait up to @max_wait_ns for other streams), the
+ * frames mapped for reading only: @results per classified job. Posts an
+ * element error and returns GST_FLOW_ERROR on failure; GST_FLOW_FLUSHING
+ * if the inference was cancelled. */
 GstFlowReturn run_batch (GstElement *element, const GstVideoInfo *info,
-    const vgg::PixelLayout &pixels, vgg::Classifier &engine,
-    const vgg::RunOptions &run, const std::vector<FrameJob> &jobs,
+    const vgg::PixelLayout &pixels, vgg::Inference &inference,
+    const vgg::RunOptions &run, guint64 max_wait_ns,
+    const std::vector<FrameJob> &jobs,
     std::vector<std::vector<vgg::RoiResult>> &results);
 
 /* Writes every job's results, stale ones from the last results: the

@@ -31,7 +31,7 @@
 #include "packedrgb.h"
 #include "roimeta.h"
 #include "vggenums.h"
-#include "engine/classifier.h"
+#include "inference.h"
 #include "engine/text.h"
 
 #include <gio/gio.h>
@@ -88,6 +88,7 @@ enum
   PROP_BATCH_FRAMES,
   PROP_MAX_LATENCY,
   PROP_META,
+  PROP_SHARED_INSTANCE,
 };
 
 /* The roi_type quarks of a comma-separated list; empty for "*" (any). */
@@ -125,12 +126,13 @@ struct Settings
   gdouble group_threshold = VGG_DEFAULT_GROUP_THRESHOLD;
   gboolean post_messages = DEFAULT_POST_MESSAGES;
   VggMeta meta = DEFAULT_META;
+  std::string shared_instance;
 };
 
 /* Built in start(), dropped in stop(). */
 struct State
 {
-  std::unique_ptr<vgg::Classifier> engine;
+  std::unique_ptr<vgg::Inference> inference;
   vgg::PixelLayout pixels;
   FrameQueue queue;
   IntervalState interval;
@@ -238,8 +240,12 @@ gst_vgg_classify_start (GstBaseTransform *trans)
     log_to_gst (self, level, msg);
   };
 
+  std::unique_ptr<vgg::Inference> inference;
   try {
-    self->state->engine = std::make_unique<vgg::Classifier> (opts);
+    inference = s.shared_instance.empty ()
+        ? vgg::make_private_inference (opts)
+        : vgg::make_shared_inference (
+            s.shared_instance, GST_OBJECT_NAME (self), opts);
   } catch (const vgg::Error &e) {
     GST_ELEMENT_ERROR (self, LIBRARY, SETTINGS, ("%s", e.what ()),
         ("model=%s device=%s%s%s", s.model.c_str (), s.device.c_str (),
@@ -250,6 +256,9 @@ gst_vgg_classify_start (GstBaseTransform *trans)
         ("cannot load model \"%s\": %s", s.model.c_str (), e.what ()), (NULL));
     return FALSE;
   }
+  GST_OBJECT_LOCK (self);
+  self->state->inference = std::move (inference);
+  GST_OBJECT_UNLOCK (self);
   self->state->interval = IntervalState ();
   self->state->drain_flow = GST_FLOW_OK;
   self->state->warned_nonfinite = false;
@@ -261,8 +270,14 @@ gst_vgg_classify_stop (GstBaseTransform *trans)
 {
   GstVggClassify *self = GST_VGG_CLASSIFY (trans);
 
+  std::unique_ptr<vgg::Inference> inference;
+
   self->state->queue.clear ();
-  self->state->engine.reset ();
+  GST_OBJECT_LOCK (self);
+  inference = std::move (self->state->inference);
+  GST_OBJECT_UNLOCK (self);
+  /* The last user of a shared instance frees it here, outside the lock. */
+  inference.reset ();
   self->state->interval = IntervalState ();
   return TRUE;
 }
@@ -299,6 +314,7 @@ process_held (GstVggClassify *self)
   std::vector<FrameJob> jobs;
   std::vector<std::vector<vgg::RoiResult>> results;
   BatchSettings b;
+  guint64 max_wait;
 
   GST_OBJECT_LOCK (self);
   const Settings &s = *self->settings;
@@ -311,13 +327,15 @@ process_held (GstVggClassify *self)
   b.post_messages = s.post_messages;
   b.write_rois = s.meta != VggMeta::Analytics;
   b.write_analytics = s.meta != VggMeta::Roi;
+  /* A shared instance's worker may wait this long for other streams. */
+  max_wait = s.max_latency;
   GST_OBJECT_UNLOCK (self);
 
   jobs = plan_batch (GST_ELEMENT (self), &GST_VIDEO_FILTER (self)->in_info, b,
       st.queue.held (), st.interval);
   GstFlowReturn ret
       = run_batch (GST_ELEMENT (self), &GST_VIDEO_FILTER (self)->in_info,
-          st.pixels, *st.engine, b.run, jobs, results);
+          st.pixels, *st.inference, b.run, max_wait, jobs, results);
   if (ret != GST_FLOW_OK) {
     st.queue.clear ();
     return ret;
@@ -326,10 +344,11 @@ process_held (GstVggClassify *self)
     GST_ELEMENT_WARNING (self, STREAM, DECODE,
         ("the model gives scores that are not finite numbers (NaN or "
          "infinity): its results are meaningless"),
-        ("model %s; warned once per stream", st.engine->name ().c_str ()));
+        ("model %s; warned once per stream",
+            st.inference->classifier ().name ().c_str ()));
     st.warned_nonfinite = true;
   }
-  attach_batch (*st.engine, b, jobs, results, st.interval);
+  attach_batch (st.inference->classifier (), b, jobs, results, st.interval);
   st.queue.release ();
   return GST_FLOW_OK;
 }
@@ -358,7 +377,7 @@ gst_vgg_classify_submit_input_buffer (
   GstVggClassify *self = GST_VGG_CLASSIFY (trans);
   State &st = *self->state;
 
-  if (G_UNLIKELY (!st.engine || !GST_VIDEO_FILTER (trans)->negotiated)) {
+  if (G_UNLIKELY (!st.inference || !GST_VIDEO_FILTER (trans)->negotiated)) {
     gst_buffer_unref (buf);
     GST_ELEMENT_ERROR (
         self, CORE, NEGOTIATION, (NULL), ("not started or not negotiated"));
@@ -394,7 +413,7 @@ drain (GstVggClassify *self)
   GstFlowReturn ret = GST_FLOW_OK;
   GstBuffer *buf;
 
-  if (!st.queue.held ().empty () && st.engine)
+  if (!st.queue.held ().empty () && st.inference)
     ret = process_held (self);
   while ((buf = pop_ready (self))) {
     if (ret == GST_FLOW_OK)
@@ -410,10 +429,20 @@ gst_vgg_classify_sink_event (GstBaseTransform *trans, GstEvent *event)
 {
   GstVggClassify *self = GST_VGG_CLASSIFY (trans);
 
-  if (GST_EVENT_TYPE (event) == GST_EVENT_FLUSH_STOP) {
+  if (GST_EVENT_TYPE (event) == GST_EVENT_FLUSH_START) {
+    /* A frame waiting for a shared instance's worker gives up now. */
+    GST_OBJECT_LOCK (self);
+    if (self->state->inference)
+      self->state->inference->cancel ();
+    GST_OBJECT_UNLOCK (self);
+  } else if (GST_EVENT_TYPE (event) == GST_EVENT_FLUSH_STOP) {
     /* A flush throws away what was held. */
     self->state->queue.clear ();
     self->state->drain_flow = GST_FLOW_OK;
+    GST_OBJECT_LOCK (self);
+    if (self->state->inference)
+      self->state->inference->resume ();
+    GST_OBJECT_UNLOCK (self);
   } else if (GST_EVENT_IS_SERIALIZED (event)) {
     /* Nothing may overtake the held frames: EOS, caps, segments, gaps...
      * The event goes on even if pushing them failed (EOS must arrive);
@@ -428,7 +457,24 @@ gst_vgg_classify_sink_event (GstBaseTransform *trans, GstEvent *event)
   return GST_BASE_TRANSFORM_CLASS (parent_class)->sink_event (trans, event);
 }
 
-/* Holding frames adds up to max-latency, or batch-frames - 1 frames. */
+/* A frame waiting for a shared instance's worker must not hold up the
+ * state change: the streaming thread gives up its wait first. */
+static GstStateChangeReturn
+gst_vgg_classify_change_state (GstElement *element, GstStateChange transition)
+{
+  GstVggClassify *self = GST_VGG_CLASSIFY (element);
+
+  if (transition == GST_STATE_CHANGE_PAUSED_TO_READY) {
+    GST_OBJECT_LOCK (self);
+    if (self->state->inference)
+      self->state->inference->cancel ();
+    GST_OBJECT_UNLOCK (self);
+  }
+  return GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
+}
+
+/* Holding frames adds up to max-latency, or batch-frames - 1 frames; a
+ * shared instance's worker may wait max-latency more. */
 static gboolean
 gst_vgg_classify_query (
     GstBaseTransform *trans, GstPadDirection direction, GstQuery *query)
@@ -445,12 +491,15 @@ gst_vgg_classify_query (
     GST_OBJECT_LOCK (self);
     guint frames = self->settings->batch_frames;
     guint64 max_latency = self->settings->max_latency;
+    bool shared = !self->settings->shared_instance.empty ();
     GST_OBJECT_UNLOCK (self);
     if (frames > 1 && GST_VIDEO_INFO_FPS_N (info) > 0)
       extra = gst_util_uint64_scale_int ((frames - 1) * GST_SECOND,
           GST_VIDEO_INFO_FPS_D (info), GST_VIDEO_INFO_FPS_N (info));
     if (frames > 1 && max_latency > 0 && (extra == 0 || max_latency < extra))
       extra = max_latency;
+    if (shared)
+      extra += max_latency;
     gst_query_parse_latency (query, &live, &min, &max);
     gst_query_set_latency (query, live, min + extra,
         GST_CLOCK_TIME_IS_VALID (max) ? max + extra : max);
@@ -539,6 +588,9 @@ gst_vgg_classify_set_property (
     case PROP_META:
       s.meta = (VggMeta) g_value_get_enum (value);
       break;
+    case PROP_SHARED_INSTANCE:
+      set_string (s.shared_instance, value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -616,6 +668,10 @@ gst_vgg_classify_get_property (
       break;
     case PROP_META:
       g_value_set_enum (value, (gint) s.meta);
+      break;
+    case PROP_SHARED_INSTANCE:
+      g_value_set_string (value,
+          s.shared_instance.empty () ? NULL : s.shared_instance.c_str ());
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -768,6 +824,22 @@ gst_vgg_classify_class_init (GstVggClassifyClass *klass)
           "1.24; no Grad-CAM maps) or both (the default where gst-vgg is "
           "built with GstAnalytics)",
           GST_TYPE_VGG_META, (gint) DEFAULT_META, at_start));
+  /**
+   * GstVggClassify:shared-instance:
+   *
+   * Elements of the process with the same non-empty name share one model
+   * and one inference thread that batches their streams' regions.
+   *
+   * Since: 0.2
+   */
+  g_object_class_install_property (gobject_class, PROP_SHARED_INSTANCE,
+      g_param_spec_string ("shared-instance", "Shared instance",
+          "Name of a model shared by every vggclassify of the process with "
+          "the same name (one copy of the weights, one thread batching all "
+          "their streams' regions, up to batch-size at a time, waiting up to "
+          "max-latency to fill a batch); they must agree on the model "
+          "settings. Empty: a model of its own",
+          NULL, at_start));
 
   gst_element_class_set_static_metadata (element_class, "VGG classifier",
       "Filter/Analyzer/Video",
@@ -777,6 +849,8 @@ gst_vgg_classify_class_init (GstVggClassifyClass *klass)
   gst_element_class_add_static_pad_template (element_class, &sink_template);
   gst_element_class_add_static_pad_template (element_class, &src_template);
 
+  element_class->change_state
+      = GST_DEBUG_FUNCPTR (gst_vgg_classify_change_state);
   trans_class->start = GST_DEBUG_FUNCPTR (gst_vgg_classify_start);
   trans_class->stop = GST_DEBUG_FUNCPTR (gst_vgg_classify_stop);
   trans_class->submit_input_buffer

@@ -55,6 +55,7 @@ static const Property properties[] = {
     {"vggclassify", "batch-frames", G_TYPE_UINT, "1", 1, 64, PLAYING},
     {"vggclassify", "max-latency", G_TYPE_UINT64, "0", 0, (gdouble) G_MAXUINT64,
         PLAYING},
+    {"vggclassify", "shared-instance", G_TYPE_STRING, NULL, 0, 0, READY},
 #ifdef HAVE_GST_ANALYTICS
     {"vggclassify", "meta", G_TYPE_ENUM, "both", 0, 0, READY},
 #else
