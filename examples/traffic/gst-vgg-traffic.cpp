@@ -16,15 +16,18 @@
 #include "outputfile.h"
 
 #include <glib-unix.h>
+#include <glib/gstdio.h>
 #include <gst/gst.h>
 #include <gst/video/video.h>
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
-#include <fstream>
+#include <cstdlib>
 #include <mutex>
 #include <set>
 #include <string>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <vector>
 
@@ -130,10 +133,11 @@ struct App
   OutputFile video, jsonl, summary;
   std::string snapshots;
 
+  bool made_snapshots_dir = false;
+
   GstElement *pipeline = nullptr, *tiler = nullptr, *classify = nullptr,
-             *overlay = nullptr, *convert = nullptr;
+             *overlay = nullptr, *convert = nullptr, *video_sink = nullptr;
   GMainLoop *loop = nullptr;
-  std::ofstream jsonl_out;
 
   /* Streaming thread state, under the lock. */
   std::mutex lock;
@@ -141,20 +145,65 @@ struct App
   IntervalTracker intervals;
   std::set<GstClockTime> snapshot_pts;
   std::vector<std::pair<GstClockTime, std::string>> snapshot_names;
+  std::vector<std::string> snapshots_written;
+  std::vector<std::string> stream_types; /* the input's, as decoded */
   guint64 frames = 0;
   GstClockTime last_pts = GST_CLOCK_TIME_NONE;
 
+  /* The first failure, from any thread; read once the pipeline stopped. */
+  std::mutex error_lock;
   std::string error;
   bool interrupted = false;
   std::chrono::steady_clock::time_point started;
 };
 
+static gboolean
+quit_loop (gpointer loop)
+{
+  g_main_loop_quit ((GMainLoop *) loop);
+  return G_SOURCE_REMOVE;
+}
+
+/* Ends the run with @msg, from any thread: the loop is quit from within
+ * (a streaming thread may fail before the loop runs). */
 static void
 fail (App &app, const std::string &msg)
 {
-  if (app.error.empty ())
-    app.error = msg;
-  g_main_loop_quit (app.loop);
+  {
+    std::lock_guard<std::mutex> guard (app.error_lock);
+    if (app.error.empty ())
+      app.error = msg;
+  }
+  g_idle_add (quit_loop, app.loop);
+}
+
+/* JSON of any string: a byte that is not UTF-8 (a file name, another
+ * element's region type) becomes U+FFFD instead of an exception. */
+static std::string
+dump (const nlohmann::json &j, int indent = -1)
+{
+  return j.dump (indent, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+/* "x,y,width,height", fractions of the frame, as vggtiler's region takes:
+ * x, y >= 0, width, height > 0, within the frame. */
+static bool
+valid_region (const char *value)
+{
+  gchar **parts = g_strsplit (value, ",", -1);
+  double v[4];
+  bool ok = g_strv_length (parts) == 4;
+  for (int i = 0; ok && i < 4; i++) {
+    char *end;
+    v[i] = g_ascii_strtod (parts[i], &end);
+    while (*end == ' ')
+      end++;
+    ok = end != parts[i] && *end == '\0' && std::isfinite (v[i]);
+  }
+  g_strfreev (parts);
+  const double eps = 1e-9;
+  return ok && v[0] >= 0 && v[1] >= 0 && v[2] > 0 && v[3] > 0
+      && v[0] + v[2] <= 1 + eps && v[1] + v[3] <= 1 + eps;
 }
 
 /* Sets @value on @element's @property, checked against the property. */
@@ -176,6 +225,9 @@ set_checked (GstElement *element, const char *option, const char *property,
     ok = !g_param_value_validate (pspec, &checked);
     g_value_unset (&checked);
   }
+  /* vggtiler ignores an invalid region with a warning: check it here. */
+  if (ok && g_str_equal (property, "region"))
+    ok = valid_region (value);
   if (ok)
     g_object_set_property (G_OBJECT (element), property, &v);
   else
@@ -254,8 +306,8 @@ on_classified (GstPad *pad, GstPadProbeInfo *info, gpointer data)
     gst_structure_free (app.pending_summary);
     app.pending_summary = nullptr;
   }
-  if (app.jsonl_out.is_open ())
-    app.jsonl_out << r.to_json ().dump () << '\n';
+  if (app.jsonl.wanted () && !app.jsonl.write (dump (r.to_json ()) + '\n'))
+    fail (app, app.jsonl.error ());
   app.intervals.add (r);
   app.frames++;
   app.last_pts = r.pts;
@@ -286,15 +338,17 @@ on_annotated (GstPad *pad, GstPadProbeInfo *info, gpointer data)
   if (png) {
     GstMapInfo map;
     GstBuffer *out = gst_sample_get_buffer (png);
-    std::string path = app.snapshots + "/" + name + ".png";
-    std::string tmp = path + ".part";
+    OutputFile file (app.snapshots + "/" + name + ".png");
     gst_buffer_map (out, &map, GST_MAP_READ);
-    bool ok = g_file_set_contents (
-                  tmp.c_str (), (const gchar *) map.data, map.size, nullptr)
-        && std::rename (tmp.c_str (), path.c_str ()) == 0;
+    bool ok
+        = file.create () && file.write (map.data, map.size) && file.commit ();
     gst_buffer_unmap (out, &map);
-    if (!ok)
-      g_printerr ("warning: cannot write %s\n", path.c_str ());
+    if (ok) {
+      std::lock_guard<std::mutex> guard (app.lock);
+      app.snapshots_written.push_back (file.path ());
+    } else {
+      fail (app, file.error ());
+    }
     gst_sample_unref (png);
   } else {
     g_printerr ("warning: no PNG snapshot: %s\n", err ? err->message : "?");
@@ -315,6 +369,10 @@ on_pad_added (GstElement *decode, GstPad *pad, gpointer data)
     caps = gst_pad_query_caps (pad, nullptr);
   const char *type = gst_structure_get_name (gst_caps_get_structure (caps, 0));
   GstPad *sink = gst_element_get_static_pad (app.convert, "sink");
+  {
+    std::lock_guard<std::mutex> guard (app.lock);
+    app.stream_types.push_back (type);
+  }
   if (g_str_has_prefix (type, "video/") && !gst_pad_is_linked (sink)) {
     if (GST_PAD_LINK_FAILED (gst_pad_link (pad, sink)))
       g_printerr ("warning: cannot use the input's video stream\n");
@@ -330,6 +388,27 @@ on_pad_added (GstElement *decode, GstPad *pad, gpointer data)
   }
   gst_object_unref (sink);
   gst_caps_unref (caps);
+}
+
+/* decodebin has added a pad for every stream: without a video stream the
+ * results branch would wait for one for ever. */
+static void
+on_no_more_pads (GstElement *decode, gpointer data)
+{
+  App &app = *(App *) data;
+  GstPad *sink = gst_element_get_static_pad (app.convert, "sink");
+  if (!gst_pad_is_linked (sink)) {
+    std::string found;
+    {
+      std::lock_guard<std::mutex> guard (app.lock);
+      for (const std::string &t : app.stream_types)
+        found += (found.empty () ? "" : ", ") + t;
+    }
+    fail (app,
+        app.input + ": no video stream"
+            + (found.empty () ? "" : " (found " + found + ")"));
+  }
+  gst_object_unref (sink);
 }
 
 static gboolean
@@ -348,6 +427,8 @@ on_bus (GstBus *bus, GstMessage *msg, gpointer data)
       if (src == GST_OBJECT (app.classify) || src == GST_OBJECT (app.tiler)
           || src == GST_OBJECT (app.overlay))
         fail (app, err->message);
+      else if (src == GST_OBJECT (app.video_sink))
+        fail (app, "cannot write " + app.video.path () + ": " + err->message);
       else if (g_str_has_prefix (where.c_str (), "filesrc"))
         fail (app, "cannot read " + app.input + ": " + err->message);
       else if (g_str_has_prefix (where.c_str (), "decode")
@@ -450,6 +531,7 @@ build (App &app, std::string &error)
   g_object_set (app.tiler, "include-full-frame", !app.no_full_frame, nullptr);
   gst_element_link (src, decode);
   g_signal_connect (decode, "pad-added", G_CALLBACK (on_pad_added), &app);
+  g_signal_connect (decode, "no-more-pads", G_CALLBACK (on_no_more_pads), &app);
   gst_element_link_many (
       app.convert, caps, app.tiler, app.classify, tee, q1, sink1, nullptr);
 
@@ -471,7 +553,7 @@ build (App &app, std::string &error)
       GstElement *conv = make ("videoconvert", nullptr, error);
       GstElement *enc = make (enc_name, nullptr, error);
       GstElement *mux = make (mux_name, nullptr, error);
-      tail = make ("filesink", nullptr, error);
+      tail = app.video_sink = make ("filesink", "videosink", error);
       if (!error.empty ())
         return false;
       if (g_str_equal (enc_name, "x264enc")) {
@@ -516,6 +598,67 @@ build (App &app, std::string &error)
       return false;
   }
   return true;
+}
+
+/* What names a file: its device and inode where it exists (so that links
+ * and symbolic links are the same file), else its folder's real path and
+ * its name. */
+static std::string
+file_identity (std::string path)
+{
+  struct stat st;
+  if (stat (path.c_str (), &st) == 0)
+    return "inode " + std::to_string (st.st_dev) + ":"
+        + std::to_string (st.st_ino);
+  while (path.size () > 1 && path.back () == '/')
+    path.pop_back ();
+  gchar *dir = g_path_get_dirname (path.c_str ());
+  gchar *base = g_path_get_basename (path.c_str ());
+  char *real = realpath (dir, nullptr);
+  std::string id = std::string ("path ") + (real ? real : dir) + "/" + base;
+  free (real);
+  g_free (dir);
+  g_free (base);
+  return id;
+}
+
+/* An output that is the input, or another output, would be overwritten:
+ * the usage error that says which. */
+static std::string
+clashing_outputs (const App &app)
+{
+  const std::pair<const char *, std::string> outputs[] = {
+      {"--video", app.video.path ()},
+      {"--jsonl", app.jsonl.path ()},
+      {"--summary", app.summary.path ()},
+      {"--snapshots", app.snapshots},
+  };
+  const std::string input = file_identity (app.input);
+  std::vector<std::pair<const char *, std::string>> seen;
+  for (const auto &[option, path] : outputs) {
+    if (path.empty ())
+      continue;
+    std::string id = file_identity (path);
+    if (id == input)
+      return std::string (option) + " " + path + ": that is the input video";
+    for (const auto &[other, other_id] : seen)
+      if (id == other_id)
+        return std::string (option) + " " + path + ": the same file as "
+            + other;
+    seen.emplace_back (option, id);
+  }
+  return "";
+}
+
+/* After a failure: nothing written is left (the .part files go with their
+ * OutputFile). */
+static void
+remove_outputs (App &app)
+{
+  for (const std::string &path : app.snapshots_written)
+    std::remove (path.c_str ());
+  if (app.made_snapshots_dir)
+    g_rmdir (app.snapshots.c_str ());
 }
 
 static std::string
@@ -614,20 +757,28 @@ main (int argc, char **argv)
                                                              : "no such file");
     return EXIT_FAILURE_RUN;
   }
+  std::string clash = clashing_outputs (app);
+  if (!clash.empty ()) {
+    g_printerr ("gst-vgg-traffic: %s\n", clash.c_str ());
+    return EXIT_USAGE;
+  }
   for (OutputFile *f : {&app.video, &app.jsonl, &app.summary}) {
-    if (f->wanted () && !f->create (error)) {
-      g_printerr ("gst-vgg-traffic: %s\n", error.c_str ());
+    if (f->wanted () && !f->create ()) {
+      g_printerr ("gst-vgg-traffic: %s\n", f->error ().c_str ());
       return EXIT_FAILURE_RUN;
     }
   }
-  if (!app.snapshots.empty ()
-      && g_mkdir_with_parents (app.snapshots.c_str (), 0755) != 0) {
-    g_printerr ("gst-vgg-traffic: cannot create %s: %s\n",
-        app.snapshots.c_str (), g_strerror (errno));
-    return EXIT_FAILURE_RUN;
+  /* The annotated video's filesink writes its own. */
+  app.video.hand_over ();
+  if (!app.snapshots.empty ()) {
+    app.made_snapshots_dir
+        = !g_file_test (app.snapshots.c_str (), G_FILE_TEST_EXISTS);
+    if (g_mkdir_with_parents (app.snapshots.c_str (), 0755) != 0) {
+      g_printerr ("gst-vgg-traffic: cannot create %s: %s\n",
+          app.snapshots.c_str (), g_strerror (errno));
+      return EXIT_FAILURE_RUN;
+    }
   }
-  if (app.jsonl.wanted ())
-    app.jsonl_out.open (app.jsonl.temp ());
 
   app.loop = g_main_loop_new (nullptr, FALSE);
   if (!build (app, error)) {
@@ -671,6 +822,13 @@ main (int argc, char **argv)
                     .count ();
   gint64 duration = -1;
   gst_element_query_duration (app.pipeline, GST_FORMAT_TIME, &duration);
+  /* Errors posted while stopping (a filesink that cannot close its file),
+   * read before the pipeline flushes its bus on the way to NULL. */
+  gst_element_set_state (app.pipeline, GST_STATE_READY);
+  while (GstMessage *msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR)) {
+    on_bus (bus, msg, &app);
+    gst_message_unref (msg);
+  }
   gst_element_set_state (app.pipeline, GST_STATE_NULL);
   if (!app.quiet && isatty (STDERR_FILENO))
     g_printerr ("\n");
@@ -678,6 +836,7 @@ main (int argc, char **argv)
   if (!app.error.empty ()) {
     g_printerr ("gst-vgg-traffic: %s\n", app.error.c_str ());
     /* OutputFile's destructors remove the temporary files. */
+    remove_outputs (app);
     return EXIT_FAILURE_RUN;
   }
 
@@ -694,21 +853,35 @@ main (int argc, char **argv)
                   duration > 0 ? nlohmann::json ((double) duration / GST_SECOND)
                                : nlohmann::json (nullptr)}}},
   };
-  if (app.jsonl_out.is_open ())
-    app.jsonl_out.close ();
-  if (app.summary.wanted ()) {
-    std::ofstream out (app.summary.temp ());
-    out << report.dump (2) << '\n';
-  }
-  for (OutputFile *f : {&app.video, &app.jsonl, &app.summary}) {
-    if (!f->commit (error)) {
-      g_printerr ("gst-vgg-traffic: %s\n", error.c_str ());
+  if (app.summary.wanted ())
+    app.summary.write (dump (report, 2) + '\n');
+  /* All outputs complete before any is renamed into place. */
+  std::vector<OutputFile *> outputs = {&app.video, &app.jsonl, &app.summary};
+  for (OutputFile *f : outputs) {
+    if (!f->finish ()) {
+      g_printerr ("gst-vgg-traffic: %s\n", f->error ().c_str ());
+      remove_outputs (app);
       return EXIT_FAILURE_RUN;
     }
   }
-  if (print_summary)
-    g_print ("%s\n", report.dump (2).c_str ());
-  else if (!app.quiet)
+  for (OutputFile *f : outputs) {
+    if (!f->commit ()) {
+      g_printerr ("gst-vgg-traffic: %s\n", f->error ().c_str ());
+      for (OutputFile *g : outputs)
+        g->retract ();
+      remove_outputs (app);
+      return EXIT_FAILURE_RUN;
+    }
+  }
+  if (print_summary) {
+    std::string text = dump (report, 2) + '\n';
+    if (std::fwrite (text.data (), 1, text.size (), stdout) != text.size ()
+        || std::fflush (stdout) != 0) {
+      g_printerr ("gst-vgg-traffic: cannot write the summary to stdout: %s\n",
+          g_strerror (errno));
+      return EXIT_FAILURE_RUN;
+    }
+  } else if (!app.quiet)
     g_printerr ("%" G_GUINT64_FORMAT " frames in %.1f s (%.2f frames/s)\n",
         app.frames, wall, wall > 0 ? app.frames / wall : 0.0);
   gst_object_unref (bus);

@@ -29,14 +29,35 @@ vgg_buffer_rois (GstBuffer *buffer)
 }
 
 gint
+vgg_roi_next_ids (GstBuffer *buffer, gint count)
+{
+  std::vector<gint64> used;
+
+  count = std::max (count, 1);
+  for (GstVideoRegionOfInterestMeta *roi : vgg_buffer_rois (buffer))
+    if (roi->id >= 0)
+      used.push_back (roi->id);
+  if (used.empty ())
+    return 0;
+  gint64 above = *std::max_element (used.begin (), used.end ()) + 1;
+  if (above + count - 1 <= G_MAXINT)
+    return (gint) above;
+  /* Another element took ids up to G_MAXINT: ids need only be unique, so
+   * take the lowest gap long enough. */
+  std::sort (used.begin (), used.end ());
+  gint64 start = 0;
+  for (gint64 id : used) {
+    if (id - start >= count)
+      return (gint) start;
+    start = std::max (start, id + 1);
+  }
+  return -1;
+}
+
+gint
 vgg_roi_next_id (GstBuffer *buffer)
 {
-  gint next = 0;
-
-  for (GstVideoRegionOfInterestMeta *roi : vgg_buffer_rois (buffer))
-    if (roi->id >= next)
-      next = roi->id + 1;
-  return next;
+  return vgg_roi_next_ids (buffer, 1);
 }
 
 GstVideoRegionOfInterestMeta *

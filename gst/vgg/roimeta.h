@@ -122,7 +122,13 @@ struct DetectedObject
 
 /* Writing */
 
-/* An id not used by any ROI of @buffer yet (one above the largest). */
+/* The first of @count consecutive ids that no ROI of @buffer uses: one
+ * above the largest, or, where that would pass G_MAXINT, the lowest free
+ * ones, so that ids never wrap or go negative; -1 if there are none (only
+ * where other elements' ids leave no such gap below G_MAXINT). */
+gint vgg_roi_next_ids (GstBuffer *buffer, gint count);
+
+/* vgg_roi_next_ids (@buffer, 1). */
 gint vgg_roi_next_id (GstBuffer *buffer);
 
 GstVideoRegionOfInterestMeta *vgg_roi_add_frame (

@@ -146,8 +146,15 @@ gst_vgg_tiler_transform_ip (GstBaseTransform *trans, GstBuffer *buf)
     self->warned_width = self->warned_height = -1;
   }
 
-  id = vgg_roi_next_id (buf);
-  if (full_frame && width > 0 && height > 0) {
+  full_frame = full_frame && width > 0 && height > 0;
+  id = vgg_roi_next_ids (
+      buf, (gint) layout.tiles.size () + (full_frame ? 1 : 0));
+  if (id < 0) {
+    /* Only with ROIs spread over the whole id range by other elements. */
+    GST_WARNING_OBJECT (self, "no free ROI ids: frame not tiled");
+    return GST_FLOW_OK;
+  }
+  if (full_frame) {
     frame_id = id++;
     vgg_roi_add_frame (buf, frame_id, width, height);
   }

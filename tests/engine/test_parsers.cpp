@@ -12,6 +12,7 @@
 #include "modelconfig.h"
 #include "text.h"
 
+#include <glib.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -77,6 +78,30 @@ TEST (Labels, Errors)
     parse_labels (std::string ("a\0b", 3), "b");
   }).find ("is not text"),
       std::string::npos);
+}
+
+TEST (Labels, NotUtf8)
+{
+  /* Latin-1 "é" (0xe9) where UTF-8 has 0xc3 0xa9. */
+  EXPECT_EQ (error_of ([] { parse_labels ("cat\ncaf\xe9\ndog\n", "l.txt"); }),
+      "labels file \"l.txt\" line 2: not valid UTF-8 (byte 4)");
+  EXPECT_EQ (error_of ([] {
+    parse_labels ("# c\n0\tn1\ta\ta\n1\tn2\tb\tb\xff\n", "t.tsv");
+  }),
+      "labels file \"t.tsv\" line 3: not valid UTF-8 (byte 9)");
+  /* In a comment too: the file is not UTF-8. */
+  EXPECT_EQ (error_of ([] { parse_labels ("# \xc0\xaf\n0\tn\ta\n", "t.tsv"); }),
+      "labels file \"t.tsv\" line 1: not valid UTF-8 (byte 3)");
+  /* UTF-8 is kept as it is; a byte order mark is not part of a label. */
+  auto l = parse_labels ("\xef\xbb\xbf"
+                         "Stra\xc3\x9f"
+                         "enbahn\n\xe7\x94\xb5\xe8\xbd\xa6\n",
+      "u.txt");
+  ASSERT_EQ (l.size (), 2u);
+  EXPECT_EQ (l[0].name,
+      "Stra\xc3\x9f"
+      "enbahn");
+  EXPECT_EQ (l[1].name, "\xe7\x94\xb5\xe8\xbd\xa6");
 }
 
 TEST (Labels, Find)
@@ -149,6 +174,16 @@ TEST (ClassGroups, Errors)
       "class-groups file \"g\" line 1: expected \"[group]\"");
 }
 
+TEST (ClassGroups, NotUtf8)
+{
+  auto l = numbered_labels (3);
+  EXPECT_EQ (
+      error_of ([&] { parse_class_groups ("[a]\n1\n2 # z\xfcge\n", "g", l); }),
+      "class-groups file \"g\" line 3: not valid UTF-8 (byte 6)");
+  EXPECT_EQ (
+      parse_class_groups ("\xef\xbb\xbf[a]\n1\n", "g", l).at (0).name, "a");
+}
+
 TEST (ModelConfig, Full)
 {
   auto c = parse_model_config (R"({"name": "m", "labels": "l.tsv",
@@ -194,8 +229,17 @@ TEST (ModelConfig, Errors)
   EXPECT_NE (err ("{").find ("model sidecar \"s.json\" is not valid JSON"),
       std::string::npos);
   EXPECT_EQ (err ("[1]"), "model sidecar \"s.json\" must hold a JSON object");
+  /* nlohmann_json quotes what it read: not UTF-8 here, U+FFFD in the
+   * message (found by tests/fuzz). */
+  std::string quoted = err ("{\"a\": 1,\n \xdb\xdb}");
+  EXPECT_NE (quoted.find ("\xef\xbf\xbd"), std::string::npos) << quoted;
+  EXPECT_EQ (invalid_utf8_at (quoted), std::string::npos);
   EXPECT_EQ (err (R"({"input": {"width": 0}})"),
-      "model sidecar \"s.json\": \"input.width\" must be within 1..4096");
+      "model sidecar \"s.json\": \"input.width\" must be within 1..2048 "
+      "(larger inputs need gigabytes per region)");
+  EXPECT_EQ (err (R"({"input": {"height": 4096}})"),
+      "model sidecar \"s.json\": \"input.height\" must be within 1..2048 "
+      "(larger inputs need gigabytes per region)");
   EXPECT_EQ (err (R"({"input": {"width": 2.5}})"),
       "model sidecar \"s.json\": \"input.width\" must be an integer");
   EXPECT_EQ (err (R"({"input": {"order": "RBG"}})"),
@@ -210,6 +254,98 @@ TEST (ModelConfig, Errors)
       "model sidecar \"s.json\": \"labels\" must be a string");
   EXPECT_EQ (err (R"({"input": 3})"),
       "model sidecar \"s.json\": \"input\" must be an object");
+}
+
+/* Numbers that overflow float, alone or in (pixel * scale - mean) / std,
+ * would make every score NaN. */
+TEST (ModelConfig, FloatOverflow)
+{
+  auto err = [] (const std::string &json) {
+    return error_of ([&] { parse_model_config (json, "s.json", "/"); });
+  };
+  EXPECT_EQ (err (R"({"input": {"mean": [0, 1e39, 0]}})"),
+      "model sidecar \"s.json\": \"input.mean\" is beyond the float range "
+      "(+-3.4e38)");
+  EXPECT_EQ (err (R"({"input": {"scale": 1e300}})"),
+      "model sidecar \"s.json\": \"input.scale\" is beyond the float range "
+      "(+-3.4e38)");
+  /* Beyond double: nlohmann_json refuses it. */
+  EXPECT_NE (
+      err (R"({"input": {"std": [1, 1, 1e400]}})").find ("number overflow"),
+      std::string::npos);
+  /* 1e-45 is a float (the smallest denormal, 1.4e-45), but 0.485 / 1.4e-45
+   * = 3.5e44 is not. */
+  EXPECT_EQ (err (R"({"input": {"std": [1e-45, 1e-45, 1e-45]}})"),
+      "model sidecar \"s.json\": (pixel * scale - mean) / std overflows float "
+      "for pixel 0 in channel 0 (check \"input.std\")");
+  /* 255 * 1e36 / 0.229 = 1.1e39: only the brightest pixel overflows. */
+  EXPECT_EQ (err (R"({"input": {"scale": 1e36}})"),
+      "model sidecar \"s.json\": (pixel * scale - mean) / std overflows float "
+      "for pixel 255 in channel 0 (check \"input.scale\")");
+  /* 3e38 / 0.5 = 6e38, in the third channel. */
+  EXPECT_EQ (err (R"({"input": {"mean": [1, 2, 3e38], "std": [1, 1, 0.5]}})"),
+      "model sidecar \"s.json\": (pixel * scale - mean) / std overflows float "
+      "for pixel 0 in channel 2 (check \"input.mean\", \"input.std\")");
+  /* Below 1e-45 std rounds to 0 in float, and scale likewise. */
+  EXPECT_EQ (err (R"({"input": {"std": [1, 1e-50, 1]}})"),
+      "model sidecar \"s.json\": \"input.std\" must hold positive numbers");
+  EXPECT_EQ (err (R"({"input": {"scale": 1e-50}})"),
+      "model sidecar \"s.json\": \"input.scale\" must be positive");
+  /* Large but finite everywhere: channel 0 gives 255 * 1e30 / 1e-5 - 1e33 /
+   * 1e-5 = -7.5e37 at most. */
+  auto big = parse_model_config (
+      R"({"input": {"scale": 1e30, "mean": [1e33, 0, -1e37],
+                    "std": [1e-5, 1, 1]}})",
+      "s.json", "/");
+  EXPECT_FLOAT_EQ (big.input.scale, 1e30f);
+  /* The Keras blog's caffe numbers, and 2048x2048, are fine. */
+  auto caffe = parse_model_config (
+      R"({"input": {"width": 2048, "height": 2048, "order": "BGR", "scale": 1,
+                    "mean": [103.939, 116.779, 123.68], "std": [1, 1, 1]}})",
+      "s.json", "/");
+  EXPECT_EQ (caffe.input.width, 2048);
+  EXPECT_FLOAT_EQ (caffe.input.mean[2], 123.68f);
+}
+
+/* The validator against GLib's g_utf8_validate (RFC 3629 as well): every
+ * string of one or two bytes and every three-byte string that starts with
+ * a lead byte, then random four- and five-byte strings biased towards the
+ * bytes where the rules change. */
+TEST (Text, Utf8AgainstGLib)
+{
+  auto check = [] (const std::string &s) {
+    const gchar *end = nullptr;
+    gboolean valid = g_utf8_validate (s.data (), (gssize) s.size (), &end);
+    size_t at = invalid_utf8_at (s);
+    if (valid)
+      ASSERT_EQ (at, std::string::npos) << testing::PrintToString (s);
+    else
+      ASSERT_EQ (at, (size_t) (end - s.data ())) << testing::PrintToString (s);
+  };
+  for (int a = 1; a < 256; a++) {
+    check (std::string (1, (char) a));
+    for (int b = 1; b < 256; b++) {
+      check (std::string ({(char) a, (char) b}));
+      /* NUL is the end for GLib: left out. */
+      for (int c = 1; a >= 0xc0 && c < 256; c++)
+        check (std::string ({(char) a, (char) b, (char) c}));
+    }
+  }
+  static const unsigned char edges[] = {0x01, 0x41, 0x7f, 0x80, 0x8f, 0x90,
+      0x9f, 0xa0, 0xbf, 0xc0, 0xc1, 0xc2, 0xdf, 0xe0, 0xe1, 0xec, 0xed, 0xee,
+      0xef, 0xf0, 0xf1, 0xf3, 0xf4, 0xf5, 0xf7, 0xf8, 0xfe, 0xff};
+  std::mt19937 rng (7);
+  for (int i = 0; i < 2000000; i++) {
+    std::string r (4 + i % 2, ' ');
+    for (char &ch : r)
+      ch = (char) (rng () % 2 ? edges[rng () % sizeof edges]
+                              : 1 + rng () % 255);
+    check (r);
+  }
+  EXPECT_EQ (invalid_utf8_at (""), std::string::npos);
+  EXPECT_EQ (to_valid_utf8 ("a\xff\xc3\xa9\xe2\x82"),
+      "a\xef\xbf\xbd\xc3\xa9\xef\xbf\xbd\xef\xbf\xbd");
+  EXPECT_EQ (invalid_utf8_at ("ok \xf0\x9f\x9a\x97 \xe2\x82"), 8u);
 }
 
 /* Fuzz-style: random bytes, random mutations and every truncation of valid

@@ -1,14 +1,16 @@
 #!/usr/bin/python3
 """gst-vgg-traffic end to end on clips made by clip.py, with the planted
 red-square model: JSON lines, presence intervals to the frame, the annotated
-video and snapshots, an interrupted run, and every bad input's message and
-exit code.
+video and snapshots, runs interrupted by SIGINT and SIGTERM, and every bad
+input's message and exit code: outputs that would overwrite the input or
+each other, write failures (a full disk), inputs without video.
 
 Run by meson test with VGG_TRAFFIC (the tool), GST_PLUGIN_PATH and
 VGG_TEST_MODELS set.
 """
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -157,6 +159,14 @@ class Traffic(unittest.TestCase):
     def test_interrupted_run_leaves_valid_outputs(self):
         long_clip = os.path.join(self.out, "long.mp4")
         clip.make(long_clip, 300, 10, 250)
+        # The first SIGINT (Ctrl-C) or SIGTERM (a service manager, a batch
+        # system) ends the stream; the outputs are complete up to there.
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with self.subTest(signal=sig.name):
+                self.out = tempfile.mkdtemp(dir=self.tmp.name)
+                self.interrupt(long_clip, sig)
+
+    def interrupt(self, long_clip, sig):
         p = subprocess.Popen([TOOL, *PLANTED, "--batch-size", "1", "-o", self.path("a.mp4"),
                               "-j", self.path("f.jsonl"), "-s", self.path("s.json"),
                               long_clip], stderr=subprocess.PIPE, text=True)
@@ -166,7 +176,7 @@ class Traffic(unittest.TestCase):
             if os.path.exists(part) and os.path.getsize(part) > 60000:
                 break
             time.sleep(0.05)
-        p.send_signal(signal.SIGINT)
+        p.send_signal(sig)
         _, err = p.communicate(timeout=120)
         self.assertEqual(p.returncode, 130, err)
 
@@ -187,8 +197,8 @@ class Traffic(unittest.TestCase):
         self.assertEqual((frames, w, h), (n, 640, 480))
         self.assertEqual(leftovers(self.out), [])
 
-    def assert_fails(self, code, message, *args):
-        r = run(*args)
+    def assert_fails(self, code, message, *args, timeout=300):
+        r = run(*args, timeout=timeout)
         self.assertEqual(r.returncode, code, r.stderr)
         lines = r.stderr.strip().splitlines()
         self.assertEqual(len(lines), 1, r.stderr)
@@ -210,6 +220,118 @@ class Traffic(unittest.TestCase):
                           self.clip)
         self.assert_fails(1, "cannot write /no/dir/x.jsonl", *PLANTED, "-j",
                           "/no/dir/x.jsonl", self.clip)
+
+    def test_output_is_the_input_or_another_output(self):
+        # A copy: the tool this guards against overwrote its input.
+        video = self.path("in.mp4")
+        shutil.copyfile(self.clip, video)
+        with open(video, "rb") as f:
+            before = f.read()
+        link = self.path("link.jsonl")
+        os.symlink(video, link)
+        hard = self.path("hard.json")
+        os.link(video, hard)
+        relative = os.path.relpath(video)
+        self.assert_fails(2, f"--jsonl {video}: that is the input video",
+                          *PLANTED, "--jsonl", video, video)
+        self.assert_fails(2, f"--jsonl {link}: that is the input video", *PLANTED,
+                          "--jsonl", link, video)
+        self.assert_fails(2, f"--summary {hard}: that is the input video", *PLANTED,
+                          "-j", self.path("x.jsonl"), "--summary", hard, video)
+        self.assert_fails(2, f"--video {relative}: that is the input video", *PLANTED,
+                          "--video", relative, video)
+        self.assert_fails(2, f"--snapshots {video}: that is the input video",
+                          *PLANTED, "--snapshots", video, video)
+        # Two outputs on one file, the second named another way.
+        other = os.path.join(self.out, ".", "x.json")
+        self.assert_fails(2, f"--summary {other}: the same file as --jsonl", *PLANTED,
+                          "--jsonl", self.path("x.json"), "--summary", other, video)
+        self.assert_fails(2, f"--snapshots {self.path('x.mp4')}: the same file as --video",
+                          *PLANTED, "-o", self.path("x.mp4"), "--snapshots",
+                          self.path("x.mp4"), video)
+        with open(video, "rb") as f:
+            self.assertEqual(f.read(), before)
+        self.assertEqual(sorted(os.listdir(self.out)), ["hard.json", "in.mp4", "link.jsonl"])
+
+    def test_write_failures_leave_nothing(self):
+        """A full disk, as /dev/full gives it (ENOSPC on every write), under
+        each output's temporary file in turn: exit 1, one line naming the
+        output, and no output at all, snapshots included."""
+        cases = [("f.jsonl.part", "f.jsonl", "No space left on device"),
+                 ("s.json.part", "s.json", "No space left on device"),
+                 ("a.avi.part", "a.avi", "No space left"),
+                 ("snaps/vehicle-00001.000s.png.part", "snaps/vehicle-00001.000s.png",
+                  "No space left on device")]
+        for part, output, why in cases:
+            with self.subTest(output=output):
+                self.out = tempfile.mkdtemp(dir=self.tmp.name)
+                os.makedirs(os.path.dirname(self.path(part)), exist_ok=True)
+                os.symlink("/dev/full", self.path(part))
+                r = run(*PLANTED, "-j", self.path("f.jsonl"), "-s", self.path("s.json"),
+                        "-o", self.path("a.avi"), "--snapshots", self.path("snaps"),
+                        self.clip)
+                self.assertEqual(r.returncode, 1, r.stderr)
+                lines = r.stderr.strip().splitlines()
+                self.assertEqual(len(lines), 1, r.stderr)
+                self.assertIn(f"cannot write {self.path(output)}: {why}", lines[0])
+                left = [os.path.join(d, f) for d, _, files in os.walk(self.out)
+                        for f in files]
+                self.assertEqual(left, [])
+                # The snapshots folder goes too, unless it was there before.
+                self.assertEqual(os.path.exists(self.path("snaps")), "snaps/" in part)
+
+    def test_summary_to_full_stdout(self):
+        with open("/dev/full", "w") as full:
+            r = subprocess.run([TOOL, *PLANTED, self.clip], stdout=full,
+                               stderr=subprocess.PIPE, text=True, timeout=300)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertEqual(r.stderr.strip().splitlines(),
+                         ["gst-vgg-traffic: cannot write the summary to stdout: "
+                          "No space left on device"])
+
+    def test_input_without_video(self):
+        for name, encode in (("tone.wav", "wavenc"), ("tone.ogg", "vorbisenc ! oggmux")):
+            with self.subTest(input=name):
+                audio = self.path(name)
+                p = Gst.parse_launch(f"audiotestsrc num-buffers=20 ! audioconvert ! {encode} "
+                                     f"! filesink location={audio}")
+                p.set_state(Gst.State.PLAYING)
+                msg = p.get_bus().timed_pop_filtered(
+                    30 * Gst.SECOND, Gst.MessageType.EOS | Gst.MessageType.ERROR)
+                p.set_state(Gst.State.NULL)
+                self.assertEqual(msg.type, Gst.MessageType.EOS)
+                self.assert_fails(1, f"{audio}: no video stream (found audio/x-raw)",
+                                  *PLANTED, "-j", self.path("x.jsonl"), "-s",
+                                  self.path("x.json"), audio, timeout=60)
+
+    def test_region(self):
+        self.assert_fails(2, "--region 2,2,1,1: not a valid value (Part of the frame",
+                          *PLANTED, "--region", "2,2,1,1", self.clip)
+        for bad in ("garbage", "0,0,1", "0,0,1,1,0", "0.5,0,0.6,1", "0,0,0,1", "0,0,nan,1",
+                    "0,0,1,1x"):
+            self.assert_fails(2, f"--region {bad}: not a valid value", *PLANTED,
+                              "--region", bad, self.clip)
+        # The lower half in two tiles of 320x240.
+        r = run(*PLANTED, "--region", "0, 0.5, 1,0.5", "--columns", "2", "--rows", "1",
+                "--no-full-frame", "-j", self.path("f.jsonl"), self.clip)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(self.path("f.jsonl")) as f:
+            first = json.loads(f.readline())
+        self.assertEqual([roi["rect"] for roi in first["rois"]],
+                         [[0, 240, 320, 240], [320, 240, 320, 240]])
+
+    def test_name_not_utf8(self):
+        # File names are bytes: the summary's "input" still is valid JSON.
+        link = os.path.join(os.fsencode(self.out), b"clip-\xff.mp4")
+        os.symlink(self.clip, link)
+        r = subprocess.run([os.fsencode(TOOL), *map(os.fsencode, PLANTED), b"-s",
+                            os.fsencode(self.path("s.json")), link],
+                           capture_output=True, timeout=300)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(self.path("s.json"), encoding="utf-8") as f:
+            summary = json.load(f)
+        self.assertTrue(summary["input"].endswith("clip-\ufffd.mp4"), summary["input"])
+        self.assertEqual(summary["stats"]["frames"], 40)
 
     def test_bad_usage(self):
         self.assert_fails(2, "Unknown option --frobnicate", *PLANTED, "--frobnicate",

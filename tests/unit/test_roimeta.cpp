@@ -144,6 +144,24 @@ TEST (RoiMeta, RoundTrip)
   gst_buffer_unref (buf);
 }
 
+/* New ids never wrap past G_MAXINT into negative or repeated ones. */
+TEST (RoiMeta, NextIdAtTheTop)
+{
+  GstBuffer *buf = gst_buffer_new ();
+  EXPECT_EQ (vgg_roi_next_id (buf), 0);
+  vgg_roi_add_frame (buf, G_MAXINT - 1, 8, 8);
+  EXPECT_EQ (vgg_roi_next_id (buf), G_MAXINT);
+  EXPECT_EQ (vgg_roi_next_ids (buf, 2), 0);
+  vgg_roi_add_frame (buf, G_MAXINT, 8, 8);
+  vgg_roi_add_frame (buf, 0, 8, 8);
+  EXPECT_EQ (vgg_roi_next_id (buf), 1);
+  vgg_roi_add_frame (buf, 1, 8, 8);
+  vgg_roi_add_frame (buf, 3, 8, 8);
+  EXPECT_EQ (vgg_roi_next_id (buf), 2);
+  EXPECT_EQ (vgg_roi_next_ids (buf, 2), 4);
+  gst_buffer_unref (buf);
+}
+
 TEST (RoiMeta, MalformedParamsAreRefused)
 {
   GstBuffer *buf = gst_buffer_new ();

@@ -31,17 +31,19 @@ parse_class_groups (const std::string &text, const std::string &source,
     const std::vector<Label> &labels)
 {
   std::vector<ClassGroup> groups;
-  std::istringstream in (text);
+  const std::string body = without_bom (text);
+  std::istringstream in (body);
   std::string line;
   int lineno = 0;
 
-  if (text.find ('\0') != std::string::npos)
+  if (body.find ('\0') != std::string::npos)
     throw Error ("class-groups file \"" + source + "\" is not text");
 
   while (std::getline (in, line)) {
     lineno++;
     std::string where = "class-groups file \"" + source + "\" line "
         + std::to_string (lineno);
+    require_utf8 (line, where);
     std::string t = trim (line.substr (0, line.find ('#')));
     if (t.empty ())
       continue;

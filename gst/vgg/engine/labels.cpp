@@ -14,12 +14,13 @@ std::vector<Label>
 parse_labels (const std::string &text, const std::string &source)
 {
   std::vector<Label> labels;
-  std::istringstream in (text);
+  const std::string body = without_bom (text);
+  std::istringstream in (body);
   std::string line;
   int lineno = 0;
-  bool tsv = text.find ('\t') != std::string::npos;
+  bool tsv = body.find ('\t') != std::string::npos;
 
-  if (text.find ('\0') != std::string::npos)
+  if (body.find ('\0') != std::string::npos)
     throw Error ("labels file \"" + source + "\" is not text");
 
   while (std::getline (in, line)) {
@@ -29,6 +30,7 @@ parse_labels (const std::string &text, const std::string &source)
     auto where = [&] () {
       return "labels file \"" + source + "\" line " + std::to_string (lineno);
     };
+    require_utf8 (line, where ());
     if (tsv) {
       std::string t = trim (line);
       if (t.empty () || t[0] == '#')

@@ -3,7 +3,8 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * gradcamoverlay: boxes and labels where configured, region selection,
- * bit-exact passthrough, and malformed heatmaps ignored with a warning.
+ * bit-exact passthrough, malformed heatmaps ignored with a warning, and
+ * coordinates beyond the int range skipped.
  * The heatmap blend itself is checked against the blog's code in
  * tests/reference/test_overlay.py.
  */
@@ -228,6 +229,49 @@ GST_START_TEST (test_malformed_heatmaps_ignored_with_warning)
 
 GST_END_TEST;
 
+/* A region with a box, a label and a heatmap at @x, @y (guint, as in the
+ * meta). */
+static void
+add_drawable_region (GstBuffer *buf, guint x, guint y)
+{
+  GstVideoRegionOfInterestMeta *m
+      = gst_buffer_add_video_region_of_interest_meta (
+          buf, "tile", x, y, 40, 40);
+
+  gst_video_region_of_interest_meta_add_param (
+      m, test_classification ("cab", 468, 0.9, "vehicle", 0.8));
+  gst_video_region_of_interest_meta_add_param (
+      m, gradcam_param (2, 2, 4 * sizeof (gfloat)));
+}
+
+GST_START_TEST (test_coordinates_beyond_int_skipped)
+{
+  GstBus *bus;
+  GstHarness *h = overlay_harness ("", &bus);
+  GstBuffer *in, *out;
+  GstMapInfo map;
+
+  /* Drawn where it fits: the frame changes. */
+  in = test_video_buffer ("RGB", W, H, GRAY);
+  add_drawable_region (in, 0, 10);
+  fail_unless (push_and_diff (h, in, &out, &map) > 0);
+  gst_buffer_unmap (out, &map);
+  gst_buffer_unref (out);
+
+  /* x or y = 2^32 - 16 is -16 as an int: it must not be drawn at the left
+   * or top edge, nor anywhere else. */
+  in = test_video_buffer ("RGB", W, H, GRAY);
+  add_drawable_region (in, G_MAXUINT32 - 15, 10);
+  add_drawable_region (in, 10, G_MAXUINT32 - 15);
+  add_drawable_region (in, (guint) G_MAXINT + 1, 10);
+  fail_unless_equals_int (push_and_diff (h, in, &out, &map), 0);
+  gst_buffer_unmap (out, &map);
+  gst_buffer_unref (out);
+  test_harness_teardown (h, bus);
+}
+
+GST_END_TEST;
+
 static Suite *
 gradcamoverlay_suite (void)
 {
@@ -240,6 +284,7 @@ gradcamoverlay_suite (void)
   tcase_add_test (tc, test_best_and_min_confidence);
   tcase_add_test (tc, test_passthrough_untouched);
   tcase_add_test (tc, test_malformed_heatmaps_ignored_with_warning);
+  tcase_add_test (tc, test_coordinates_beyond_int_skipped);
   return s;
 }
 

@@ -640,6 +640,14 @@ GST_START_TEST (test_bad_inputs)
   gchar *range
       = write_temp (dir, "range.json", "{\"input\": {\"std\": [1, 0, 1]}}");
   gchar *missing = g_build_filename (dir, "missing.pt", NULL);
+  /* Latin-1 "é" in the third of ten labels. */
+  gchar *latin1
+      = write_temp (dir, "latin1.txt", "a\nb\ncaf\xe9\nd\ne\nf\ng\nh\ni\nj\n");
+  gchar *tiny_std_model = copy_model (dir, "tiny-vgg.pt", "tinystd.pt");
+  gchar *tiny_std = write_temp (
+      dir, "tinystd.json", "{\"input\": {\"std\": [1, 1e-45, 1]}}");
+  gchar *huge_model = copy_model (dir, "tiny-vgg.pt", "huge.pt");
+  gchar *huge = write_temp (dir, "huge.json", "{\"input\": {\"width\": 4096}}");
 
   assert_start_fails ("no model given", NULL);
   assert_start_fails ("cannot read model", "model", missing, NULL);
@@ -654,6 +662,13 @@ GST_START_TEST (test_bad_inputs)
   assert_start_fails ("is not valid JSON", "model", sidecar_model, NULL);
   assert_start_fails (
       "\"input.std\" must hold positive numbers", "model", range_model, NULL);
+  assert_start_fails ("line 3: not valid UTF-8 (byte 4)", "model", tiny,
+      "labels", latin1, NULL);
+  assert_start_fails ("overflows float for pixel 0 in channel 1 (check "
+                      "\"input.std\")",
+      "model", tiny_std_model, NULL);
+  assert_start_fails (
+      "\"input.width\" must be within 1..2048", "model", huge_model, NULL);
   assert_start_fails ("use device=auto", "model", tiny, "device", "cuda", NULL);
   assert_start_fails (
       "use device=auto", "model", tiny, "device", "cuda:1", NULL);
@@ -677,6 +692,11 @@ GST_START_TEST (test_bad_inputs)
       "this build of gst-vgg has none", "model", tiny, "meta", "both", NULL);
 #endif
 
+  g_free (huge);
+  g_free (huge_model);
+  g_free (tiny_std);
+  g_free (tiny_std_model);
+  g_free (latin1);
   g_free (missing);
   g_free (range);
   g_free (range_model);

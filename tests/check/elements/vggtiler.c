@@ -523,6 +523,51 @@ GST_START_TEST (test_existing_rois_kept)
 
 GST_END_TEST;
 
+/* Pushes a 320x240 frame carrying "face" ROIs with @n ids through a 2x2
+ * tiler (frame ROI and four tiles) and checks the five new ids. */
+static void
+assert_new_ids (const gint *existing, guint n, gint first_new)
+{
+  GstHarness *h = tiler_harness ("RGB", 320, 240);
+  GstBuffer *in = test_video_buffer ("RGB", 320, 240, 0x5a), *out;
+  GArray *rois;
+  guint i;
+
+  for (i = 0; i < n; i++)
+    gst_buffer_add_video_region_of_interest_meta (in, "face", 0, 0, 8, 8)->id
+        = existing[i];
+  out = gst_harness_push_and_pull (h, in);
+  rois = collect_rois (out);
+  fail_unless_equals_int (rois->len, n + 5);
+  fail_unless_equals_string (g_array_index (rois, Roi, n).type, "frame");
+  for (i = 0; i < 5; i++) {
+    Roi *r = &g_array_index (rois, Roi, n + i);
+    fail_unless_equals_int (r->id, first_new + (gint) i);
+    if (i > 0)
+      fail_unless_equals_int (r->parent_id, first_new);
+  }
+  g_array_unref (rois);
+  gst_buffer_unref (out);
+  gst_harness_teardown (h);
+}
+
+GST_START_TEST (test_ids_never_wrap)
+{
+  /* Ids above the largest, up to G_MAXINT exactly. */
+  static const gint below[] = {G_MAXINT - 5};
+  /* No room above G_MAXINT - 2: the lowest five free ids, 0..4. */
+  static const gint near[] = {G_MAXINT - 2};
+  /* G_MAXINT taken, 1 and 3..7 free: the first gap of five is 3..7 (a
+   * negative id, an element's "none", is no id). */
+  static const gint full[] = {0, 2, G_MAXINT, -1, 8};
+
+  assert_new_ids (below, G_N_ELEMENTS (below), G_MAXINT - 4);
+  assert_new_ids (near, G_N_ELEMENTS (near), 0);
+  assert_new_ids (full, G_N_ELEMENTS (full), 3);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_property_change_while_playing)
 {
   GstHarness *h = tiler_harness ("RGB", 300, 300);
@@ -756,6 +801,7 @@ vggtiler_suite (void)
   tcase_add_test (tc, test_shared_buffer_keeps_its_memory);
   tcase_add_test (tc, test_raw_formats);
   tcase_add_test (tc, test_out_of_range_properties_rejected);
+  tcase_add_test (tc, test_ids_never_wrap);
   return s;
 }
 
