@@ -20,6 +20,7 @@
 #include <gst/gst.h>
 #include <gst/video/video.h>
 
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -38,6 +39,18 @@ enum ExitCode
   EXIT_USAGE = 2,
   EXIT_INTERRUPTED = 130
 };
+
+/* A file that decodes gives its first frame in well under a second; some
+ * broken ones (a truncated MP4 on GStreamer 1.26) make decodebin swallow the
+ * demuxer's error and wait for ever. */
+static guint
+start_timeout_s ()
+{
+  /* VGG_TRAFFIC_START_TIMEOUT: for the tests, and inputs on slow media. */
+  const char *s = g_getenv ("VGG_TRAFFIC_START_TIMEOUT");
+  guint64 v = s ? g_ascii_strtoull (s, nullptr, 10) : 0;
+  return v > 0 && v < G_MAXUINT ? (guint) v : 60;
+}
 
 /* An option that sets an element property; the value is checked against the
  * property's own range. */
@@ -149,6 +162,7 @@ struct App
   std::vector<std::string> stream_types; /* the input's, as decoded */
   guint64 frames = 0;
   GstClockTime last_pts = GST_CLOCK_TIME_NONE;
+  std::atomic<bool> decoding{false}; /* a decoded frame has arrived */
 
   /* The first failure, from any thread; read once the pipeline stopped. */
   std::mutex error_lock;
@@ -454,11 +468,33 @@ on_bus (GstBus *bus, GstMessage *msg, gpointer data)
   return TRUE;
 }
 
+static GstPadProbeReturn
+on_first_frame (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  ((App *) data)->decoding = true;
+  return GST_PAD_PROBE_REMOVE;
+}
+
+static gboolean
+on_start_timeout (gpointer data)
+{
+  App &app = *(App *) data;
+  if (!app.decoding)
+    fail (app,
+        app.input + ": cannot decode: no video frame within "
+            + std::to_string (start_timeout_s ()) + " s");
+  return G_SOURCE_REMOVE;
+}
+
 static gboolean
 on_signal (gpointer data)
 {
   App &app = *(App *) data;
-  if (!app.interrupted) {
+  if (!app.interrupted && !app.decoding) {
+    /* Nothing to finish, and an EOS could not flow yet. */
+    app.interrupted = true;
+    g_main_loop_quit (app.loop);
+  } else if (!app.interrupted) {
     /* Finish cleanly: end the stream so that every output is complete up
      * to the current frame. */
     app.interrupted = true;
@@ -751,7 +787,11 @@ main (int argc, char **argv)
   app.snapshots = snapshots ? snapshots : "";
 
   std::string error;
-  if (!g_file_test (app.input.c_str (), G_FILE_TEST_IS_REGULAR)) {
+  GStatBuf st;
+  /* A named pipe is a recorder writing as it goes. */
+  bool readable = g_stat (app.input.c_str (), &st) == 0
+      && (S_ISREG (st.st_mode) || S_ISFIFO (st.st_mode));
+  if (!readable) {
     g_printerr ("gst-vgg-traffic: cannot read %s: %s\n", app.input.c_str (),
         g_file_test (app.input.c_str (), G_FILE_TEST_EXISTS) ? "not a file"
                                                              : "no such file");
@@ -802,6 +842,11 @@ main (int argc, char **argv)
   g_unix_signal_add (SIGTERM, on_signal, &app);
   if (!app.quiet && isatty (STDERR_FILENO))
     g_timeout_add (500, on_progress, &app);
+  GstPad *decoded = gst_element_get_static_pad (app.convert, "sink");
+  gst_pad_add_probe (
+      decoded, GST_PAD_PROBE_TYPE_BUFFER, on_first_frame, &app, nullptr);
+  gst_object_unref (decoded);
+  g_timeout_add_seconds (start_timeout_s (), on_start_timeout, &app);
 
   app.started = std::chrono::steady_clock::now ();
   if (gst_element_set_state (app.pipeline, GST_STATE_PLAYING)

@@ -3,7 +3,8 @@
 red-square model: JSON lines, presence intervals to the frame, the annotated
 video and snapshots, runs interrupted by SIGINT and SIGTERM, and every bad
 input's message and exit code: outputs that would overwrite the input or
-each other, write failures (a full disk), inputs without video.
+each other, write failures (a full disk), inputs without video or without
+any frame.
 
 Run by meson test with VGG_TRAFFIC (the tool), GST_PLUGIN_PATH and
 VGG_TEST_MODELS set.
@@ -15,6 +16,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import unittest
 
@@ -303,6 +305,50 @@ class Traffic(unittest.TestCase):
                 self.assert_fails(1, f"{audio}: no video stream (found audio/x-raw)",
                                   *PLANTED, "-j", self.path("x.jsonl"), "-s",
                                   self.path("x.json"), audio, timeout=60)
+
+    def silent_input(self, close_after):
+        """A FIFO that the tool opens and that stays silent for close_after
+        seconds: the pipeline starts and no frame comes, as with a broken
+        file whose demuxer error decodebin swallowed. Returns the FIFO and
+        an event set once the tool has opened it (its pipeline started)."""
+        fifo = self.path("silent.mp4")
+        os.mkfifo(fifo)
+        opened = threading.Event()
+
+        def writer():
+            fd = os.open(fifo, os.O_WRONLY)  # until the tool opens it
+            opened.set()
+            time.sleep(close_after)
+            os.close(fd)
+        threading.Thread(target=writer, daemon=True).start()
+        return fifo, opened
+
+    def test_input_without_frames(self):
+        # The watchdog ends the run; without it the run would end when the
+        # writer goes, with typefind's error instead.
+        fifo, _ = self.silent_input(close_after=8)
+        env = dict(os.environ, VGG_TRAFFIC_START_TIMEOUT="2")
+        r = subprocess.run([TOOL, *PLANTED, "-j", self.path("x.jsonl"), fifo],
+                           capture_output=True, text=True, env=env, timeout=120)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertEqual(r.stderr.strip(),
+                         f"gst-vgg-traffic: {fifo}: cannot decode: no video frame within 2 s")
+        self.assertFalse(os.path.exists(self.path("x.jsonl")))
+        self.assertEqual(leftovers(self.out), [])
+
+    def test_signal_before_the_first_frame(self):
+        # No EOS can flow yet: the first SIGTERM ends the run at once.
+        fifo, opened = self.silent_input(close_after=5)
+        p = subprocess.Popen([TOOL, *PLANTED, "-s", self.path("s.json"), fifo],
+                             stderr=subprocess.PIPE, text=True)
+        self.assertTrue(opened.wait(60))
+        p.send_signal(signal.SIGTERM)
+        _, err = p.communicate(timeout=60)
+        self.assertEqual(p.returncode, 130, err)
+        with open(self.path("s.json")) as f:
+            summary = json.load(f)
+        self.assertTrue(summary["interrupted"])
+        self.assertEqual(summary["stats"]["frames"], 0)
 
     def test_region(self):
         self.assert_fails(2, "--region 2,2,1,1: not a valid value (Part of the frame",
