@@ -102,6 +102,14 @@ static PropertyOption property_options[] = {
         "layer for Grad-CAM "
         "(default: the model's, features.29 on VGG16)",
         nullptr},
+    {"gradcam-method", "classify", "gradcam-method", "M",
+        "how heatmaps are made: gradcam (default), gradcam++, xgradcam, "
+        "hirescam, layercam or eigencam (no gradients)",
+        nullptr},
+    {"gradcam-interval", "classify", "gradcam-interval", "N",
+        "heatmaps every Nth classified frame, the last ones (stale) in "
+        "between (default 1)",
+        nullptr},
     {"meta", "classify", "meta", "roi|analytics|both",
         "results as ROI params, "
         "GstAnalytics or both (default both where GStreamer >= 1.24)",

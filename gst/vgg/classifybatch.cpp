@@ -90,15 +90,20 @@ plan_batch (GstElement *element, const GstVideoInfo *info,
   std::vector<FrameJob> jobs;
   bool have_last = interval.have_last;
   RegionLayout last = interval.last_layout;
-  guint64 index = interval.frames;
+  guint64 index = interval.frames, classified = interval.classified;
 
   for (FrameQueue::Frame &f : frames) {
-    FrameJob j{&f, {}, {}, index++, false};
+    FrameJob j{&f, {}, {}, index++, false, true};
     collect_regions (element, j, s, GST_VIDEO_INFO_WIDTH (info),
         GST_VIDEO_INFO_HEIGHT (info));
     j.stale = s.inference_interval > 1 && j.index % s.inference_interval != 0
         && have_last && j.layout == last;
     if (!j.stale) {
+      /* The last classified frame has maps for its regions (made or
+       * carried): carried maps always fit the regions. */
+      j.maps = s.gradcam_interval <= 1 || classified % s.gradcam_interval == 0
+          || !have_last || j.layout != last;
+      classified++;
       have_last = true;
       last = j.layout;
     }
@@ -151,6 +156,7 @@ run_batch (GstElement *element, const GstVideoInfo *info,
     fr.frame.layout = pixels;
     for (const JobRegion &r : j.regions)
       fr.rois.push_back (r.rect);
+    fr.gradcam = j.maps;
     frames.push_back (std::move (fr));
   }
 
@@ -217,7 +223,7 @@ write_region (GstBuffer *buf, const BatchSettings &s, JobRegion &r,
         vgg_roi_set_analytics_link (r.roi, source_od);
     }
     vgg_roi_set_classification (r.roi, c);
-    if (cam.class_id >= 0)
+    if (!cam.data.empty ())
       vgg_roi_set_gradcam (r.roi, cam);
   }
 #ifdef VGG_HAVE_ANALYTICS
@@ -290,12 +296,24 @@ attach_batch (const vgg::Classifier &engine, const BatchSettings &s,
   for (FrameJob &j : jobs) {
     interval.frames = j.index + 1;
     if (!j.stale) {
+      std::vector<vgg::RoiResult> &fresh = results[next++];
+      /* Classified without maps: the last classified frame's, of the same
+       * regions (plan_batch made sure). */
+      for (size_t i = 0;
+           !j.maps && i < fresh.size () && i < interval.last_results.size ();
+           i++) {
+        fresh[i].cam = std::move (interval.last_results[i].cam);
+        fresh[i].cam.stale = true;
+      }
+      interval.classified++;
       interval.have_last = true;
       interval.last_layout = j.layout;
-      interval.last_results = std::move (results[next++]);
+      interval.last_results = std::move (fresh);
     }
     for (size_t i = 0; i < j.regions.size (); i++) {
-      const vgg::RoiResult &r = interval.last_results[i];
+      vgg::RoiResult &r = interval.last_results[i];
+      /* Reused maps are stale from here on. */
+      r.cam.stale = r.cam.stale || j.stale;
       write_region (j.frame->buffer, s, j.regions[i],
           to_classification (r, engine, j.stale), r.cam);
     }

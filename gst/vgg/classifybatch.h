@@ -26,6 +26,7 @@ struct BatchSettings
 {
   std::vector<GQuark> roi_types; /* empty: any */
   guint inference_interval = 1;
+  guint gradcam_interval = 1; /* maps on every Nth classified frame */
   vgg::RunOptions run;
   double group_threshold = 0.25;
   bool post_messages = true;
@@ -34,10 +35,13 @@ struct BatchSettings
 };
 
 /* A stream's frame count and its last classified frame, for
- * inference-interval: the frames in between carry its results. */
+ * inference-interval: the frames in between carry its results; and the
+ * count of classified frames, for gradcam-interval: those in between
+ * carry its maps. */
 struct IntervalState
 {
   guint64 frames = 0;
+  guint64 classified = 0;
   bool have_last = false;
   RegionLayout last_layout;
   std::vector<vgg::RoiResult> last_results;
@@ -60,6 +64,7 @@ struct FrameJob
   RegionLayout layout;
   guint64 index;
   bool stale; /* reuses the last results */
+  bool maps;  /* classified with maps; else carries the last ones */
 };
 
 /* The regions of each frame: its ROI metas and (with GstAnalytics) the
@@ -67,7 +72,8 @@ struct FrameJob
  * (empty ones are skipped); a frame with none of them is classified whole
  * (a "frame" ROI when ROI params are written). And which frames are
  * classified: every inference-interval'th, and any whose regions differ
- * from the last classified frame's. */
+ * from the last classified frame's; and which of those get maps: every
+ * gradcam-interval'th, and likewise any whose regions differ. */
 std::vector<FrameJob> plan_batch (GstElement *element, const GstVideoInfo *info,
     const BatchSettings &s, std::deque<FrameQueue::Frame> &frames,
     const IntervalState &interval);
@@ -83,10 +89,11 @@ GstFlowReturn run_batch (GstElement *element, const GstVideoInfo *info,
     const std::vector<FrameJob> &jobs,
     std::vector<std::vector<vgg::RoiResult>> &results);
 
-/* Writes every job's results, stale ones from the last results: the
- * "classification" (and "gradcam") params (a region from an ODMtd gets an
- * ROI of its own), the GstAnalytics entries, or both, as @s says; and, if
- * asked, its frame message. Updates @interval. */
+/* Writes every job's results, stale ones from the last results, and the
+ * last maps (stale) where a job has none: the "classification" (and
+ * "gradcam") params (a region from an ODMtd gets an ROI of its own), the
+ * GstAnalytics entries, or both, as @s says; and, if asked, its frame
+ * message. Updates @interval. */
 void attach_batch (const vgg::Classifier &engine, const BatchSettings &s,
     std::vector<FrameJob> &jobs,
     std::vector<std::vector<vgg::RoiResult>> &results, IntervalState &interval);

@@ -78,6 +78,8 @@ mismatch (const ClassifierOptions &a, const ClassifierOptions &b)
       {"gradcam", flag (a.gradcam), flag (b.gradcam)},
       {"gradcam-target", a.gradcam_target, b.gradcam_target},
       {"gradcam-layer", quoted (a.gradcam_layer), quoted (b.gradcam_layer)},
+      {"gradcam-method", cam_method_name (a.gradcam_method),
+          cam_method_name (b.gradcam_method)},
   };
   for (const auto &f : fields)
     if (f.a != f.b)

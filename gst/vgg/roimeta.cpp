@@ -253,9 +253,11 @@ vgg_roi_set_gradcam (
 
   set_param (meta,
       gst_structure_new ("gradcam", "class_id", G_TYPE_INT, cam.class_id,
-          "width", G_TYPE_INT, cam.width, "height", G_TYPE_INT, cam.height,
-          "max", G_TYPE_DOUBLE, (gdouble) cam.max, "data", GST_TYPE_BUFFER,
-          data, NULL));
+          "method", G_TYPE_STRING,
+          cam.method.empty () ? "gradcam" : cam.method.c_str (), "stale",
+          G_TYPE_BOOLEAN, (gboolean) cam.stale, "width", G_TYPE_INT, cam.width,
+          "height", G_TYPE_INT, cam.height, "max", G_TYPE_DOUBLE,
+          (gdouble) cam.max, "data", GST_TYPE_BUFFER, data, NULL));
   gst_buffer_unref (data);
 }
 
@@ -293,6 +295,12 @@ vgg_roi_get_gradcam (
   }
   gst_structure_get_int (s, "class_id", &id);
   gst_structure_get_double (s, "max", &max);
+  /* Older writers had one method and no stale field. */
+  const gchar *method = gst_structure_get_string (s, "method");
+  gboolean stale = FALSE;
+  gst_structure_get_boolean (s, "stale", &stale);
+  cam.method = method ? method : "gradcam";
+  cam.stale = stale;
   cam.class_id = id;
   cam.width = w;
   cam.height = h;

@@ -56,6 +56,8 @@ GST_DEBUG_CATEGORY (gst_vgg_classify_debug);
 #define DEFAULT_THREADS 0
 #define DEFAULT_GRADCAM FALSE
 #define DEFAULT_GRADCAM_TARGET "top1"
+#define DEFAULT_GRADCAM_METHOD vgg::CamMethod::GradCam
+#define DEFAULT_GRADCAM_INTERVAL 1
 #define DEFAULT_BATCH_FRAMES 1
 #define DEFAULT_MAX_LATENCY 0
 #define MAX_BATCH_FRAMES 64
@@ -85,6 +87,8 @@ enum
   PROP_GRADCAM,
   PROP_GRADCAM_TARGET,
   PROP_GRADCAM_LAYER,
+  PROP_GRADCAM_METHOD,
+  PROP_GRADCAM_INTERVAL,
   PROP_BATCH_FRAMES,
   PROP_MAX_LATENCY,
   PROP_META,
@@ -113,6 +117,8 @@ struct Settings
   std::string model, labels, class_groups, device = DEFAULT_DEVICE;
   gboolean gradcam = DEFAULT_GRADCAM;
   std::string gradcam_target = DEFAULT_GRADCAM_TARGET, gradcam_layer;
+  vgg::CamMethod gradcam_method = DEFAULT_GRADCAM_METHOD;
+  guint gradcam_interval = DEFAULT_GRADCAM_INTERVAL;
   vgg::Precision precision = DEFAULT_PRECISION;
   vgg::Preset preprocess = DEFAULT_PREPROCESS;
   vgg::Interpolation interpolation = DEFAULT_INTERPOLATION;
@@ -236,6 +242,7 @@ gst_vgg_classify_start (GstBaseTransform *trans)
   opts.gradcam = s.gradcam;
   opts.gradcam_target = s.gradcam_target;
   opts.gradcam_layer = s.gradcam_layer;
+  opts.gradcam_method = s.gradcam_method;
   opts.log = [self] (vgg::LogLevel level, const std::string &msg) {
     log_to_gst (self, level, msg);
   };
@@ -320,6 +327,7 @@ process_held (GstVggClassify *self)
   const Settings &s = *self->settings;
   b.roi_types = s.roi_quarks;
   b.inference_interval = s.inference_interval;
+  b.gradcam_interval = s.gradcam_interval;
   b.run.top_k = s.top_k;
   b.run.batch_size = s.batch_size;
   b.run.interpolation = s.interpolation;
@@ -579,6 +587,12 @@ gst_vgg_classify_set_property (
     case PROP_GRADCAM_LAYER:
       set_string (s.gradcam_layer, value);
       break;
+    case PROP_GRADCAM_METHOD:
+      s.gradcam_method = (vgg::CamMethod) g_value_get_enum (value);
+      break;
+    case PROP_GRADCAM_INTERVAL:
+      s.gradcam_interval = g_value_get_uint (value);
+      break;
     case PROP_BATCH_FRAMES:
       s.batch_frames = g_value_get_uint (value);
       break;
@@ -659,6 +673,12 @@ gst_vgg_classify_get_property (
     case PROP_GRADCAM_LAYER:
       g_value_set_string (
           value, s.gradcam_layer.empty () ? NULL : s.gradcam_layer.c_str ());
+      break;
+    case PROP_GRADCAM_METHOD:
+      g_value_set_enum (value, (gint) s.gradcam_method);
+      break;
+    case PROP_GRADCAM_INTERVAL:
+      g_value_set_uint (value, s.gradcam_interval);
       break;
     case PROP_BATCH_FRAMES:
       g_value_set_uint (value, s.batch_frames);
@@ -796,6 +816,34 @@ gst_vgg_classify_class_init (GstVggClassifyClass *klass)
           "sidecar's gradcam_layer, else the last layer of features before "
           "its final max-pool",
           NULL, at_start));
+  /**
+   * GstVggClassify:gradcam-method:
+   *
+   * How the heatmaps are made, each method as pytorch-grad-cam defines
+   * it; eigencam takes no gradient (frozen or optimised models).
+   *
+   * Since: 0.2
+   */
+  g_object_class_install_property (gobject_class, PROP_GRADCAM_METHOD,
+      g_param_spec_enum ("gradcam-method", "Grad-CAM method",
+          "How the heatmaps are made: gradcam, gradcam++, xgradcam, "
+          "hirescam, layercam (one backward pass through the layers after "
+          "gradcam-layer) or eigencam (no gradients)",
+          GST_TYPE_VGG_CAM_METHOD, (gint) DEFAULT_GRADCAM_METHOD, at_start));
+  /**
+   * GstVggClassify:gradcam-interval:
+   *
+   * Compute the heatmaps every Nth classified frame only.
+   *
+   * Since: 0.2
+   */
+  g_object_class_install_property (gobject_class, PROP_GRADCAM_INTERVAL,
+      g_param_spec_uint ("gradcam-interval", "Grad-CAM interval",
+          "With gradcam=true, compute the heatmaps on every Nth classified "
+          "frame; those in between are classified without (no backward "
+          "pass) and carry the latest maps with stale=true (while the "
+          "regions stay the same)",
+          1, G_MAXINT, DEFAULT_GRADCAM_INTERVAL, live));
 
   g_object_class_install_property (gobject_class, PROP_BATCH_FRAMES,
       g_param_spec_uint ("batch-frames", "Batch frames",
@@ -866,6 +914,7 @@ gst_vgg_classify_class_init (GstVggClassifyClass *klass)
   gst_type_mark_as_plugin_api (GST_TYPE_VGG_PREPROCESS, (GstPluginAPIFlags) 0);
   gst_type_mark_as_plugin_api (
       GST_TYPE_VGG_INTERPOLATION, (GstPluginAPIFlags) 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_VGG_CAM_METHOD, (GstPluginAPIFlags) 0);
   GST_DEBUG_CATEGORY_INIT (
       gst_vgg_classify_debug, "vggclassify", 0, "VGG classifier");
 }

@@ -79,6 +79,36 @@ gst_vgg_interpolation_get_type (void)
 }
 
 GType
+gst_vgg_cam_method_get_type (void)
+{
+  static GType type = 0;
+  /* The nicks are vgg::cam_method_name's. */
+  static const GEnumValue values[] = {
+      {(gint) vgg::CamMethod::GradCam,
+          "Grad-CAM: channels weighted by their mean gradient", "gradcam"},
+      {(gint) vgg::CamMethod::GradCamPlusPlus,
+          "Grad-CAM++: channels weighted by positive gradients, second and "
+          "third powers",
+          "gradcam++"},
+      {(gint) vgg::CamMethod::XGradCam,
+          "XGrad-CAM: channels weighted by gradient times activation, "
+          "normalised",
+          "xgradcam"},
+      {(gint) vgg::CamMethod::HiResCam,
+          "HiResCAM: gradient times activation, element-wise", "hirescam"},
+      {(gint) vgg::CamMethod::LayerCam,
+          "LayerCAM: positive gradient times activation, element-wise",
+          "layercam"},
+      {(gint) vgg::CamMethod::EigenCam,
+          "EigenCAM: first principal component of the activations, no "
+          "gradients",
+          "eigencam"},
+      {0, NULL, NULL},
+  };
+  return register_enum (&type, "GstVggCamMethod", values);
+}
+
+GType
 gst_gradcam_colormap_get_type (void)
 {
   static GType type = 0;

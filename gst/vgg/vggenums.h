@@ -38,6 +38,9 @@ GType gst_vgg_preprocess_get_type (void);
 #define GST_TYPE_VGG_INTERPOLATION (gst_vgg_interpolation_get_type ())
 GType gst_vgg_interpolation_get_type (void);
 
+#define GST_TYPE_VGG_CAM_METHOD (gst_vgg_cam_method_get_type ())
+GType gst_vgg_cam_method_get_type (void);
+
 #define GST_TYPE_GRADCAM_COLORMAP (gst_gradcam_colormap_get_type ())
 GType gst_gradcam_colormap_get_type (void);
 

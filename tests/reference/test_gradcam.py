@@ -154,6 +154,35 @@ class GradCam(unittest.TestCase):
                 _, peak, cam = cam_of(r)
                 self.assertFalse(np.isnan(cam).any())
 
+    def test_gradcam_interval(self):
+        # Maps on every 3rd frame only, equal to a run without the interval
+        # there; the frames in between carry them with stale=true, while
+        # their classification stays fresh. With several frames per batch
+        # too (frames with and without maps in one engine call).
+        frames = [frame(200, 150, 30 + i) for i in range(7)]
+        every = run("tiny-vgg.pt", frames)
+        for batch_frames in (1, 4):
+            with self.subTest(batch_frames=batch_frames):
+                out = run("tiny-vgg.pt", frames,
+                          props=f"gradcam-interval=3 batch-frames={batch_frames}")
+                self.assertEqual(len(out), len(frames))
+                for i, (buf, ref) in enumerate(zip(out, every)):
+                    fresh = i % 3 == 0
+                    last = pipeline.rois(every[i - i % 3])
+                    for roi, r_roi, l_roi in zip(pipeline.rois(buf), pipeline.rois(ref), last):
+                        c, r_c = roi["classification"], r_roi["classification"]
+                        self.assertEqual(c.get_value("label"), r_c.get_value("label"))
+                        self.assertFalse(c.get_value("stale"))
+                        self.assertEqual(roi["gradcam"].get_value("stale"), not fresh,
+                                         f"frame {i}")
+                        self.assertEqual(roi["gradcam"].get_value("method"), "gradcam")
+                        cls, peak, cam = cam_of(roi)
+                        l_cls, l_peak, l_cam = cam_of(l_roi)
+                        self.assertEqual((cls, peak), (l_cls, l_peak), f"frame {i}")
+                        self.assertTrue(np.array_equal(cam, l_cam), f"frame {i}")
+                        if not fresh:  # the frames do differ: the maps would
+                            self.assertFalse(np.array_equal(cam, cam_of(r_roi)[2]))
+
     def test_sanity_model_randomisation(self):
         # Adebayo et al. 2018: with the head re-randomised the maps must
         # change; with the same weights they must not. (Regions where the

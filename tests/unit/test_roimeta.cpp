@@ -91,6 +91,8 @@ TEST (RoiMeta, RoundTrip)
   std::string why;
 
   cam.class_id = 717;
+  cam.method = "layercam";
+  cam.stale = true;
   cam.width = 3;
   cam.height = 2;
   cam.max = 4.5f;
@@ -115,6 +117,8 @@ TEST (RoiMeta, RoundTrip)
 
   ASSERT_TRUE (vgg_roi_get_gradcam (tile, cam_out, why)) << why;
   EXPECT_EQ (cam_out.class_id, 717);
+  EXPECT_EQ (cam_out.method, "layercam");
+  EXPECT_TRUE (cam_out.stale);
   EXPECT_EQ (cam_out.width, 3);
   EXPECT_EQ (cam_out.height, 2);
   EXPECT_EQ (cam_out.max, 4.5f);
@@ -186,6 +190,18 @@ TEST (RoiMeta, MalformedParamsAreRefused)
   gst_buffer_unref (bytes);
   EXPECT_FALSE (vgg_roi_get_gradcam (roi, cam, why));
   EXPECT_EQ (why, "16 bytes of data for 3x2 floats");
+
+  /* A writer older than "method" and "stale": Grad-CAM, fresh. */
+  GstVideoRegionOfInterestMeta *old = vgg_roi_add_frame (buf, 1, 8, 8);
+  bytes = gst_buffer_new_memdup (data, sizeof data);
+  gst_video_region_of_interest_meta_add_param (old,
+      gst_structure_new ("gradcam", "class_id", G_TYPE_INT, 2, "width",
+          G_TYPE_INT, 2, "height", G_TYPE_INT, 2, "data", GST_TYPE_BUFFER,
+          bytes, NULL));
+  gst_buffer_unref (bytes);
+  ASSERT_TRUE (vgg_roi_get_gradcam (old, cam, why)) << why;
+  EXPECT_EQ (cam.method, "gradcam");
+  EXPECT_FALSE (cam.stale);
 
   vgg::GradCam zero;
   zero.width = 0;

@@ -260,12 +260,16 @@ Classifier::Impl::load_gradcam ()
 {
   gradcam.emplace (module,
       opts.gradcam_layer.empty () ? config.gradcam_layer : opts.gradcam_layer,
-      opts.gradcam_target, labels, groups, config.input.width,
-      config.input.height, dtype, device);
+      opts.gradcam_target, opts.gradcam_method, labels, groups,
+      config.input.width, config.input.height, dtype, device);
   log (LogLevel::Info,
-      "Grad-CAM at " + gradcam->layer () + ": "
-          + std::to_string (gradcam->width ()) + "x"
+      std::string (cam_method_name (opts.gradcam_method)) + " at "
+          + gradcam->layer () + ": " + std::to_string (gradcam->width ()) + "x"
           + std::to_string (gradcam->height ()) + " maps");
+  if (opts.gradcam_method == CamMethod::EigenCam
+      && opts.gradcam_target != "top1")
+    log (LogLevel::Warning,
+        "gradcam-target is ignored by eigencam: its maps explain no class");
 }
 
 namespace {
@@ -352,8 +356,15 @@ Classifier::classify (
     while (true) {
       std::vector<torch::Tensor> parts;
       int64_t n = 0;
+      bool with_maps = false; /* the batch's frames all want maps, or none */
       for (; f < frames.size () && n < batch; f++, next = 0) {
         const int64_t count = frames[f].rois.size ();
+        const bool wants = col.cam && frames[f].gradcam;
+        if (count > next) {
+          if (n > 0 && wants != with_maps)
+            break; /* frame f goes in the next batch */
+          with_maps = wants;
+        }
         const int64_t take = std::min (batch - n, count - next);
         if (take > 0)
           parts.push_back (d.pre->gather (bytes[f], frames[f].frame,
@@ -368,9 +379,11 @@ Classifier::classify (
       torch::Tensor x = torch::cat (parts).to (d.dtype);
       if (d.device.is_cuda ())
         x = x.contiguous (at::MemoryFormat::ChannelsLast);
+      /* Without maps, the model's own forward(): no autograd, no backward
+       * pass; the map columns are left zero. */
       torch::Tensor maps;
       torch::Tensor logits
-          = d.gradcam ? d.gradcam->explain (x, maps) : d.forward (x);
+          = with_maps ? d.gradcam->explain (x, maps) : d.forward (x);
       torch::Tensor probs = torch::softmax (logits.to (torch::kFloat), 1);
       auto [top_scores, top_ids] = probs.topk (k, 1);
       std::vector<torch::Tensor> row = {top_scores, top_ids.to (torch::kFloat)};
@@ -378,6 +391,9 @@ Classifier::classify (
         row.push_back (probs.mm (d.group_matrix));
       if (maps.defined ())
         row.push_back (maps);
+      else if (col.cam)
+        row.push_back (torch::zeros (
+            {x.size (0), col.total () - col.cam_class ()}, probs.options ()));
       packed.push_back (torch::cat (row, 1));
     }
     if (packed.empty ())
@@ -402,8 +418,9 @@ Classifier::classify (
         res.top_ids.push_back ((int) v[col.ids () + j]);
       res.group_scores.assign (
           v + col.group_scores (), v + col.group_scores () + n_groups);
-      if (col.cam) {
+      if (col.cam && frames[f].gradcam) {
         res.cam.class_id = (int) v[col.cam_class ()];
+        res.cam.method = cam_method_name (d.gradcam->method ());
         res.cam.max = v[col.cam_max ()];
         res.cam.width = d.gradcam->width ();
         res.cam.height = d.gradcam->height ();

@@ -29,6 +29,9 @@ struct FrameRois
 {
   Frame frame;
   std::vector<Rect> rois;
+  /* With a Grad-CAM classifier: false classifies these regions without
+   * maps (no backward pass), as gradcam-interval does between maps. */
+  bool gradcam = true;
 };
 
 enum class Interpolation

@@ -52,6 +52,8 @@ static const Property properties[] = {
     {"vggclassify", "gradcam", G_TYPE_BOOLEAN, "false", 0, 0, READY},
     {"vggclassify", "gradcam-target", G_TYPE_STRING, "top1", 0, 0, READY},
     {"vggclassify", "gradcam-layer", G_TYPE_STRING, NULL, 0, 0, READY},
+    {"vggclassify", "gradcam-method", G_TYPE_ENUM, "gradcam", 0, 0, READY},
+    {"vggclassify", "gradcam-interval", G_TYPE_UINT, "1", 1, G_MAXINT, PLAYING},
     {"vggclassify", "batch-frames", G_TYPE_UINT, "1", 1, 64, PLAYING},
     {"vggclassify", "max-latency", G_TYPE_UINT64, "0", 0, (gdouble) G_MAXUINT64,
         PLAYING},

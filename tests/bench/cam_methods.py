@@ -1,0 +1,99 @@
+#!/usr/bin/python3
+"""Benchmark: what each gradcam-method costs over classification alone, in
+one invocation, side by side, with the same model, frames and threads.
+
+  pipeline: videotestsrc 1280x720 ! vggtiler (2x2 + frame)
+            ! vggclassify (full VGG16, random weights) ! fakesink
+  rows: classification only; gradcam=true with each method; gradcam with
+        gradcam-interval=4
+
+The configurations run in turn, --rounds times (interleaved, so that load
+from other processes spreads over all of them); each row reports its best
+round. Prints the load average before and after: the machine may be shared.
+
+Usage: tests/bench/cam_methods.py [--build build] [--frames 4] [--rounds 2]
+"""
+import argparse
+import os
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+METHODS = ["gradcam", "gradcam++", "xgradcam", "hirescam", "layercam", "eigencam"]
+
+
+def parse_args():
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--build", default=os.path.join(ROOT, "build"),
+                   help="meson build directory (default: %(default)s)")
+    p.add_argument("--model", help="TorchScript VGG16 (default: a random-weights "
+                   "export in BUILD/bench/, made on first use)")
+    p.add_argument("--frames", type=int, default=4, help="timed frames per run")
+    p.add_argument("--rounds", type=int, default=2, help="runs of each configuration")
+    p.add_argument("--threads", type=int, default=os.cpu_count(),
+                   help="LibTorch threads (default: %(default)s)")
+    p.add_argument("--device", default="cpu", help="vggclassify device (default: cpu)")
+    return p.parse_args()
+
+
+args = parse_args()
+os.environ["GST_PLUGIN_PATH"] = os.path.join(os.path.abspath(args.build), "gst", "vgg")
+model = args.model or os.path.join(os.path.abspath(args.build), "bench", "vgg16.pt")
+if not os.path.exists(model):
+    subprocess.run([sys.executable, os.path.join(ROOT, "models", "export-vgg16"),
+                    "--random", "-o", model], check=True)
+
+import gi  # noqa: E402
+
+gi.require_version("Gst", "1.0")
+from gi.repository import Gst  # noqa: E402
+
+Gst.init(None)
+
+
+def run_pipeline(props):
+    """Frames/s, timed from PLAYING to EOS after a prerolled (warm-up) first
+    frame; the model loads before that."""
+    pipeline = Gst.parse_launch(
+        f"videotestsrc num-buffers={args.frames + 1} pattern=snow "
+        f"! video/x-raw,format=RGB,width=1280,height=720,framerate=25/1 "
+        f"! vggtiler rows=2 columns=2 ! vggclassify model={model} device={args.device} "
+        f"threads={args.threads} post-messages=false {props} ! fakesink sync=false")
+    bus = pipeline.get_bus()
+    pipeline.set_state(Gst.State.PAUSED)
+    if pipeline.get_state(600 * Gst.SECOND)[0] != Gst.StateChangeReturn.SUCCESS:
+        msg = bus.pop_filtered(Gst.MessageType.ERROR)
+        sys.exit(f"pipeline failed: {msg.parse_error()[0].message if msg else '?'}")
+    start = time.perf_counter()
+    pipeline.set_state(Gst.State.PLAYING)
+    msg = bus.timed_pop_filtered(Gst.CLOCK_TIME_NONE,
+                                 Gst.MessageType.EOS | Gst.MessageType.ERROR)
+    elapsed = time.perf_counter() - start
+    pipeline.set_state(Gst.State.NULL)
+    if msg.type == Gst.MessageType.ERROR:
+        sys.exit(f"pipeline failed: {msg.parse_error()[0].message}")
+    return args.frames / elapsed
+
+
+def main():
+    rows = [("classify only", "")]
+    rows += [(m, f"gradcam=true gradcam-method={m}") for m in METHODS]
+    rows += [("gradcam, gradcam-interval=4", "gradcam=true gradcam-interval=4")]
+    print(f"gst-vgg CAM methods: 1280x720, 5 regions a frame, VGG16 ({model}), "
+          f"{args.device}, {args.threads} threads, {args.frames} timed frames, "
+          f"best of {args.rounds} rounds, {os.cpu_count()} CPUs")
+    print("load average before: %.2f %.2f %.2f" % os.getloadavg())
+    best = {}
+    for _ in range(args.rounds):
+        for name, props in rows:
+            best[name] = max(best.get(name, 0.0), run_pipeline(props))
+    base = best["classify only"]
+    for name, _ in rows:
+        print(f"{name:28s} {best[name]:7.3f} frames/s   time x{base / best[name]:5.2f}")
+    print("load average after: %.2f %.2f %.2f" % os.getloadavg())
+
+
+if __name__ == "__main__":
+    main()
