@@ -4,6 +4,7 @@
  */
 #include "classifier.h"
 #include "gradcam.h"
+#include "prepare.h"
 #include "preprocess.h"
 #include "text.h"
 #include "torcherror.h"
@@ -124,6 +125,7 @@ struct Classifier::Impl
   void load_labels ();
   void load_groups ();
   void load_gradcam ();
+  void prepare ();
   torch::Tensor forward (const torch::Tensor &x);
 };
 
@@ -272,6 +274,20 @@ Classifier::Impl::load_gradcam ()
         "gradcam-target is ignored by eigencam: its maps explain no class");
 }
 
+/* The CPU runs a model prepared for inference, checked against the plain
+ * one (prepare.h): with Grad-CAM its backbone, else the whole model. */
+void
+Classifier::Impl::prepare ()
+{
+  if (gradcam)
+    gradcam->prepare_backbone (opts.log);
+  else
+    module = prepare_for_inference (
+        module, prepare_probe (config.input.width, config.input.height, dtype),
+        [] (const torch::Tensor &logits) { return logits; },
+        "model \"" + config.name + "\"", opts.log, cpu_prepare_steps (dtype));
+}
+
 namespace {
 
 /* The columns of the one row per region that the device packs, so that a
@@ -310,6 +326,8 @@ Classifier::Classifier (const ClassifierOptions &options)
   d.load_groups ();
   if (options.gradcam)
     d.load_gradcam ();
+  if (d.device.is_cpu ())
+    d.prepare ();
   d.pre.emplace (d.config.input, d.device);
 #ifdef VGG_HAVE_CUDA
   if (d.device.is_cuda ())

@@ -4,6 +4,7 @@
  */
 #include "gradcam.h"
 #include "error.h"
+#include "prepare.h"
 #include "torcherror.h"
 
 #include <torch/csrc/autograd/autograd.h>
@@ -14,7 +15,8 @@ GradCamExplainer::GradCamExplainer (const torch::jit::Module &module,
     const std::string &layer, const std::string &target, CamMethod method,
     const std::vector<Label> &labels, const std::vector<ClassGroup> &groups,
     int width, int height, torch::Dtype dtype, torch::Device device)
-    : split_ (module, layer), method_ (method), device_ (device)
+    : split_ (module, layer), method_ (method), device_ (device),
+      input_width_ (width), input_height_ (height), dtype_ (dtype)
 {
   if (!target.empty () && target != "top1") {
     for (const ClassGroup &g : groups) {
@@ -84,6 +86,14 @@ GradCamExplainer::GradCamExplainer (const torch::jit::Module &module,
     throw Error ("Grad-CAM: the model's forward() is not features, avgpool, "
                  "flatten, classifier; export it with backbone() and head() "
                  "methods");
+}
+
+void
+GradCamExplainer::prepare_backbone (const LogFunc &log)
+{
+  split_.prepare_backbone (
+      prepare_probe (input_width_, input_height_, dtype_),
+      [this] (const torch::Tensor &a) { return head (a); }, log);
 }
 
 /* The head on a copy of the activations: a layer after the cut may work in

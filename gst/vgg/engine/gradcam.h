@@ -41,6 +41,10 @@ public:
    * float32. */
   torch::Tensor explain (const torch::Tensor &x, torch::Tensor &maps);
 
+  /* On the CPU: runs the backbone prepared for inference (prepare.h) if
+   * it passes its check; says at INFO which. */
+  void prepare_backbone (const LogFunc &log);
+
   int width () const { return width_; }
   int height () const { return height_; }
   const std::string &layer () const { return split_.layer (); }
@@ -59,6 +63,8 @@ private:
   torch::Tensor group_classes_;
   torch::Device device_;
   int width_ = 0, height_ = 0;
+  int input_width_ = 0, input_height_ = 0;
+  torch::Dtype dtype_;
 };
 
 } // namespace vgg

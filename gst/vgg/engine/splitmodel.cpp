@@ -4,6 +4,7 @@
  */
 #include "splitmodel.h"
 #include "error.h"
+#include "prepare.h"
 
 namespace vgg {
 
@@ -70,9 +71,35 @@ SplitModel::SplitModel (
   classifier_ = module.attr ("classifier").toModule ();
 }
 
+void
+SplitModel::prepare_backbone (const torch::Tensor &probe,
+    const std::function<torch::Tensor (const torch::Tensor &)> &head_logits,
+    const LogFunc &log)
+{
+  torch::jit::Module plain;
+  try {
+    plain = methods_ ? method_module (module_, "backbone")
+                     : sequence_module (backbone_layers_);
+  } catch (const std::exception &e) {
+    std::string why = e.what ();
+    if (log)
+      log (LogLevel::Info,
+          "Grad-CAM backbone: not prepared for inference ("
+              + why.substr (0, why.find ('\n')) + ")");
+    return;
+  }
+  torch::jit::Module prepared = prepare_for_inference (plain, probe,
+      head_logits, "Grad-CAM backbone (up to " + layer_ + ")", log,
+      cpu_prepare_steps (probe.scalar_type ()));
+  if (prepared._ivalue () != plain._ivalue ())
+    prepared_backbone_ = prepared;
+}
+
 torch::Tensor
 SplitModel::backbone (const torch::Tensor &x)
 {
+  if (prepared_backbone_)
+    return prepared_backbone_->forward ({x}).toTensor ();
   if (methods_)
     return module_.run_method ("backbone", x).toTensor ();
   torch::Tensor a = x;

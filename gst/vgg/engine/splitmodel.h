@@ -4,7 +4,11 @@
  */
 #pragma once
 
+#include "error.h"
+
 #include <torch/script.h>
+
+#include <optional>
 
 #include <string>
 #include <vector>
@@ -26,6 +30,12 @@ public:
   torch::Tensor backbone (const torch::Tensor &x);
   torch::Tensor head (const torch::Tensor &a);
 
+  /* Runs backbone() on a copy prepared for inference on the CPU (see
+   * prepare.h), checked on @probe through @head_logits, if it passes. */
+  void prepare_backbone (const torch::Tensor &probe,
+      const std::function<torch::Tensor (const torch::Tensor &)> &head_logits,
+      const LogFunc &log);
+
   /* The layer where the model is cut, e.g. "features.29". */
   const std::string &layer () const { return layer_; }
 
@@ -34,6 +44,7 @@ private:
   bool methods_ = false;
   std::vector<torch::jit::Module> backbone_layers_, head_layers_;
   torch::jit::Module classifier_;
+  std::optional<torch::jit::Module> prepared_backbone_;
   std::string layer_;
 };
 
