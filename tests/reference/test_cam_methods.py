@@ -21,8 +21,18 @@ import unittest
 if importlib.util.find_spec("pytorch_grad_cam") is None:
     venv = os.environ.get("VGG_VENV_PYTHON", "")
     if os.path.exists(venv) and not os.environ.get("VGG_CAM_TEST_RESTARTED"):
-        os.environ["VGG_CAM_TEST_RESTARTED"] = "1"
-        os.execv(venv, [venv, *sys.argv])
+        # The elements run in this process on the LibTorch they were built
+        # with: a venv whose torch is another one would load both.
+        import subprocess
+        import torch
+        theirs = subprocess.run([venv, "-c", "import torch; print(torch.__version__)"],
+                                capture_output=True, text=True).stdout.strip()
+        if theirs == torch.__version__:
+            os.environ["VGG_CAM_TEST_RESTARTED"] = "1"
+            os.execv(venv, [venv, *sys.argv])
+        print(f"skipped: grad-cam is in {venv}, whose torch {theirs or '(none)'} is not "
+              f"this build's {torch.__version__}")
+        sys.exit(77)
     print("skipped: pytorch-grad-cam (grad-cam) not installed, run scripts/setup-python")
     sys.exit(77)
 
