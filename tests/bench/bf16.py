@@ -12,11 +12,11 @@ the same class.
 
 Usage: /usr/bin/python3 tests/bench/bf16.py [--build build] [--frames 60]
 """
-import argparse
 import os
-import subprocess
 import sys
 import time
+
+import benchsetup
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -24,25 +24,15 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "reference"))
 
 
 def parse_args():
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--build", default=os.path.join(ROOT, "build"),
-                   help="meson build directory (default: %(default)s)")
-    p.add_argument("--model", help="TorchScript VGG16 (default: a random-weights "
-                   "export in BUILD/bench/, made on first use)")
+    p = benchsetup.parser(__doc__)
     p.add_argument("--clip", default=os.path.expanduser("~/.cache/gst-vgg/vtest.avi"))
     p.add_argument("--frames", type=int, default=60,
                    help="frames, evenly spread over the clip (5 regions each)")
-    p.add_argument("--threads", type=int, default=os.cpu_count())
     return p.parse_args()
 
 
 args = parse_args()
-build = os.path.abspath(args.build)
-os.environ["GST_PLUGIN_PATH"] = os.path.join(build, "gst", "vgg")
-model = args.model or os.path.join(build, "bench", "vgg16.pt")
-if not os.path.exists(model):
-    subprocess.run([sys.executable, os.path.join(ROOT, "models", "export-vgg16"),
-                    "--random", "-o", model], check=True)
+build, model = benchsetup.setup(args)
 
 import pipeline  # noqa: E402  (loads libgcc_s before torch and OpenCV)
 import cv2  # noqa: E402

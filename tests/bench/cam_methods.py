@@ -13,37 +13,25 @@ round. Prints the load average before and after: the machine may be shared.
 
 Usage: tests/bench/cam_methods.py [--build build] [--frames 4] [--rounds 2]
 """
-import argparse
 import os
-import subprocess
 import sys
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))
+import benchsetup
+
 METHODS = ["gradcam", "gradcam++", "xgradcam", "hirescam", "layercam", "eigencam"]
 
 
 def parse_args():
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--build", default=os.path.join(ROOT, "build"),
-                   help="meson build directory (default: %(default)s)")
-    p.add_argument("--model", help="TorchScript VGG16 (default: a random-weights "
-                   "export in BUILD/bench/, made on first use)")
+    p = benchsetup.parser(__doc__)
     p.add_argument("--frames", type=int, default=4, help="timed frames per run")
     p.add_argument("--rounds", type=int, default=2, help="runs of each configuration")
-    p.add_argument("--threads", type=int, default=os.cpu_count(),
-                   help="LibTorch threads (default: %(default)s)")
     p.add_argument("--device", default="cpu", help="vggclassify device (default: cpu)")
     return p.parse_args()
 
 
 args = parse_args()
-os.environ["GST_PLUGIN_PATH"] = os.path.join(os.path.abspath(args.build), "gst", "vgg")
-model = args.model or os.path.join(os.path.abspath(args.build), "bench", "vgg16.pt")
-if not os.path.exists(model):
-    subprocess.run([sys.executable, os.path.join(ROOT, "models", "export-vgg16"),
-                    "--random", "-o", model], check=True)
+build, model = benchsetup.setup(args)
 
 import gi  # noqa: E402
 

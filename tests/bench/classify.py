@@ -13,25 +13,16 @@ Prints frames/s of each and the ratio pipeline / reference (goal on CPU:
 
 Usage: tests/bench/classify.py [--build build] [--frames 8] [--threads N]
 """
-import argparse
 import os
-import subprocess
 import sys
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))
+import benchsetup
 
 
 def parse_args():
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--build", default=os.path.join(ROOT, "build"),
-                   help="meson build directory (default: %(default)s)")
-    p.add_argument("--model", help="TorchScript VGG16 (default: a random-weights "
-                   "export in BUILD/bench/, made on first use)")
+    p = benchsetup.parser(__doc__)
     p.add_argument("--frames", type=int, default=8, help="timed frames per side")
-    p.add_argument("--threads", type=int, default=os.cpu_count(),
-                   help="LibTorch threads for both sides (default: %(default)s)")
     p.add_argument("--width", type=int, default=1280)
     p.add_argument("--height", type=int, default=720)
     p.add_argument("--gradcam", action="store_true",
@@ -40,11 +31,7 @@ def parse_args():
 
 
 args = parse_args()
-os.environ["GST_PLUGIN_PATH"] = os.path.join(os.path.abspath(args.build), "gst", "vgg")
-model = args.model or os.path.join(os.path.abspath(args.build), "bench", "vgg16.pt")
-if not os.path.exists(model):
-    subprocess.run([sys.executable, os.path.join(ROOT, "models", "export-vgg16"),
-                    "--random", "-o", model], check=True)
+build, model = benchsetup.setup(args)
 
 import ctypes  # noqa: E402
 

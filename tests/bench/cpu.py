@@ -23,26 +23,17 @@ median over rounds) and the ratios, with the load average before and after.
 Usage: .venv/bin/python tests/bench/cpu.py [--build build] [--rounds 6]
        [--threads N]        (the venv of scripts/setup-python: OpenVINO)
 """
-import argparse
 import os
 import statistics
-import subprocess
 import sys
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))
+import benchsetup
 
 
 def parse_args():
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--build", default=os.path.join(ROOT, "build"),
-                   help="meson build directory (default: %(default)s)")
-    p.add_argument("--model", help="TorchScript VGG16 (default: a random-weights "
-                   "export in BUILD/bench/, made on first use)")
+    p = benchsetup.parser(__doc__)
     p.add_argument("--rounds", type=int, default=6, help="timed frames per side")
-    p.add_argument("--threads", type=int, default=os.cpu_count(),
-                   help="threads of every side (default: %(default)s)")
     p.add_argument("--width", type=int, default=1280)
     p.add_argument("--height", type=int, default=720)
     p.add_argument("--no-bf16", action="store_true", help="fp32 sides only")
@@ -50,12 +41,7 @@ def parse_args():
 
 
 args = parse_args()
-build = os.path.abspath(args.build)
-os.environ["GST_PLUGIN_PATH"] = os.path.join(build, "gst", "vgg")
-model = args.model or os.path.join(build, "bench", "vgg16.pt")
-if not os.path.exists(model):
-    subprocess.run([sys.executable, os.path.join(ROOT, "models", "export-vgg16"),
-                    "--random", "-o", model], check=True)
+build, model = benchsetup.setup(args)
 
 import ctypes  # noqa: E402
 
@@ -199,6 +185,17 @@ class OpenVino:
         return F.softmax(torch.from_numpy(logits), 1).topk(5)
 
 
+def blas():
+    """The BLAS library mapped into this process (Debian's LibTorch uses the
+    system's libblas.so.3: the reference one unless an optimised one is
+    installed; see scripts/setup-debian)."""
+    torch.mm(torch.ones(2, 2), torch.ones(2, 2))
+    with open("/proc/self/maps") as maps:
+        found = {line.split()[-1] for line in maps
+                 if "blas" in os.path.basename(line.split()[-1])}
+    return ", ".join(sorted(found)) or "none of its own (in LibTorch)"
+
+
 def load_average():
     return " ".join(f"{v:.1f}" for v in os.getloadavg())
 
@@ -208,6 +205,7 @@ def main():
           f"({model}), {args.threads} threads, {args.rounds} timed frames a side, "
           f"torch {torch.__version__}, OpenVINO {ov.__version__}, "
           f"{os.cpu_count()} CPUs")
+    print(f"BLAS: {blas()}")
     precisions = ["fp32"] + ([] if args.no_bf16 else ["bf16"])
     sides = {}
     for p in precisions:

@@ -19,19 +19,13 @@ import subprocess
 import sys
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))
+import benchsetup
 
 
 def parse_args():
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--build", default=os.path.join(ROOT, "build"),
-                   help="meson build directory (default: %(default)s)")
-    p.add_argument("--model", help="TorchScript VGG16 (default: a random-weights "
-                   "export in BUILD/bench/, made on first use)")
+    p = benchsetup.parser(__doc__)
     p.add_argument("--streams", type=int, default=4)
     p.add_argument("--frames", type=int, default=6, help="timed frames per stream")
-    p.add_argument("--threads", type=int, default=os.cpu_count())
     p.add_argument("--child", choices=["shared", "private"], help=argparse.SUPPRESS)
     return p.parse_args()
 
@@ -99,11 +93,7 @@ def side(args, model, name):
 
 def main():
     args = parse_args()
-    os.environ["GST_PLUGIN_PATH"] = os.path.join(os.path.abspath(args.build), "gst", "vgg")
-    model = args.model or os.path.join(os.path.abspath(args.build), "bench", "vgg16.pt")
-    if not os.path.exists(model):
-        subprocess.run([sys.executable, os.path.join(ROOT, "models", "export-vgg16"),
-                        "--random", "-o", model], check=True)
+    _, model = benchsetup.setup(args)
     if args.child:
         child(args, model)
         return

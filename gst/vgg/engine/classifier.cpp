@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "classifier.h"
+#include "blas.h"
 #include "gradcam.h"
 #include "prepare.h"
 #include "preprocess.h"
@@ -279,6 +280,12 @@ Classifier::Impl::load_gradcam ()
 void
 Classifier::Impl::prepare ()
 {
+  const std::string blas = loaded_reference_blas ();
+  if (!blas.empty ())
+    log (LogLevel::Warning,
+        "LibTorch runs on the reference BLAS (" + blas
+            + "): the fully-connected layers take several times as long as "
+              "with an optimised one; install libopenblas0-openmp");
   if (gradcam)
     gradcam->prepare_backbone (opts.log);
   else
