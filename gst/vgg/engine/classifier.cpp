@@ -284,8 +284,8 @@ Classifier::Impl::prepare ()
   if (!blas.empty ())
     log (LogLevel::Warning,
         "LibTorch runs on the reference BLAS (" + blas
-            + "): the fully-connected layers take several times as long as "
-              "with an optimised one; install libopenblas0-openmp");
+            + "): single-threaded, unoptimised loops for the fully-connected "
+              "layers; install libopenblas0-openmp (see the README)");
   if (gradcam)
     gradcam->prepare_backbone (opts.log);
   else
