@@ -33,3 +33,42 @@ def setup(args):
         subprocess.run([sys.executable, os.path.join(ROOT, "models", "export-vgg16"),
                         "--random", "-o", model], check=True)
     return build, model
+
+
+def eager_model(model):
+    """torchvision's eager VGG16 with the weights of the TorchScript @model,
+    in eval mode, without gradients for its parameters."""
+    import torch
+    import torchvision
+    m = torchvision.models.vgg16(weights=None)
+    m.load_state_dict(torch.jit.load(model).state_dict())
+    m.eval()
+    for p in m.parameters():
+        p.requires_grad_(False)
+    return m
+
+
+def frames_per_second(description, frames):
+    """Frames/s of the pipeline @description, whose source gives @frames + 1
+    frames: timed from PLAYING to EOS after the first frame prerolled (the
+    model loads and warms up before that). Exits on a pipeline error."""
+    import time
+
+    import gi
+    gi.require_version("Gst", "1.0")
+    from gi.repository import Gst
+    pipeline = Gst.parse_launch(description)
+    bus = pipeline.get_bus()
+    pipeline.set_state(Gst.State.PAUSED)
+    if pipeline.get_state(600 * Gst.SECOND)[0] != Gst.StateChangeReturn.SUCCESS:
+        msg = bus.pop_filtered(Gst.MessageType.ERROR)
+        sys.exit(f"pipeline failed: {msg.parse_error()[0].message if msg else '?'}")
+    start = time.perf_counter()
+    pipeline.set_state(Gst.State.PLAYING)
+    msg = bus.timed_pop_filtered(Gst.CLOCK_TIME_NONE,
+                                 Gst.MessageType.EOS | Gst.MessageType.ERROR)
+    elapsed = time.perf_counter() - start
+    pipeline.set_state(Gst.State.NULL)
+    if msg.type == Gst.MessageType.ERROR:
+        sys.exit(f"pipeline failed: {msg.parse_error()[0].message}")
+    return frames / elapsed

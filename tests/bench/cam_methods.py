@@ -14,8 +14,6 @@ round. Prints the load average before and after: the machine may be shared.
 Usage: tests/bench/cam_methods.py [--build build] [--frames 4] [--rounds 2]
 """
 import os
-import sys
-import time
 
 import benchsetup
 
@@ -42,27 +40,13 @@ Gst.init(None)
 
 
 def run_pipeline(props):
-    """Frames/s, timed from PLAYING to EOS after a prerolled (warm-up) first
-    frame; the model loads before that."""
-    pipeline = Gst.parse_launch(
+    """Frames/s of the pipeline (see benchsetup.frames_per_second)."""
+    return benchsetup.frames_per_second(
         f"videotestsrc num-buffers={args.frames + 1} pattern=snow "
         f"! video/x-raw,format=RGB,width=1280,height=720,framerate=25/1 "
         f"! vggtiler rows=2 columns=2 ! vggclassify model={model} device={args.device} "
-        f"threads={args.threads} post-messages=false {props} ! fakesink sync=false")
-    bus = pipeline.get_bus()
-    pipeline.set_state(Gst.State.PAUSED)
-    if pipeline.get_state(600 * Gst.SECOND)[0] != Gst.StateChangeReturn.SUCCESS:
-        msg = bus.pop_filtered(Gst.MessageType.ERROR)
-        sys.exit(f"pipeline failed: {msg.parse_error()[0].message if msg else '?'}")
-    start = time.perf_counter()
-    pipeline.set_state(Gst.State.PLAYING)
-    msg = bus.timed_pop_filtered(Gst.CLOCK_TIME_NONE,
-                                 Gst.MessageType.EOS | Gst.MessageType.ERROR)
-    elapsed = time.perf_counter() - start
-    pipeline.set_state(Gst.State.NULL)
-    if msg.type == Gst.MessageType.ERROR:
-        sys.exit(f"pipeline failed: {msg.parse_error()[0].message}")
-    return args.frames / elapsed
+        f"threads={args.threads} post-messages=false {props} ! fakesink sync=false",
+        args.frames)
 
 
 def main():

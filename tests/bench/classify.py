@@ -14,7 +14,6 @@ Prints frames/s of each and the ratio pipeline / reference (goal on CPU:
 Usage: tests/bench/classify.py [--build build] [--frames 8] [--threads N]
 """
 import os
-import sys
 import time
 
 import benchsetup
@@ -41,7 +40,6 @@ ctypes.CDLL("libgcc_s.so.1", mode=ctypes.RTLD_GLOBAL)
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
-import torchvision  # noqa: E402
 
 import gi  # noqa: E402
 gi.require_version("Gst", "1.0")
@@ -53,43 +51,18 @@ W, H = args.width, args.height
 
 
 def run_pipeline(gradcam):
-    """Frames/s of the pipeline, timed from PLAYING to EOS after a prerolled
-    (warm-up) first frame; the model loads before that."""
+    """Frames/s of the pipeline (see benchsetup.frames_per_second)."""
     extra = "gradcam=true" if gradcam else ""
-    pipeline = Gst.parse_launch(
+    return benchsetup.frames_per_second(
         f"videotestsrc num-buffers={args.frames + 1} pattern=snow "
         f"! video/x-raw,format=RGB,width={W},height={H},framerate=25/1 "
         f"! vggtiler rows=2 columns=2 ! vggclassify model={model} "
-        f"threads={args.threads} post-messages=false {extra} ! fakesink sync=false")
-    bus = pipeline.get_bus()
-    pipeline.set_state(Gst.State.PAUSED)
-    if pipeline.get_state(600 * Gst.SECOND)[0] != Gst.StateChangeReturn.SUCCESS:
-        msg = bus.pop_filtered(Gst.MessageType.ERROR)
-        sys.exit(f"pipeline failed: {msg.parse_error()[0].message if msg else '?'}")
-    start = time.perf_counter()
-    pipeline.set_state(Gst.State.PLAYING)
-    msg = bus.timed_pop_filtered(Gst.CLOCK_TIME_NONE,
-                                 Gst.MessageType.EOS | Gst.MessageType.ERROR)
-    elapsed = time.perf_counter() - start
-    pipeline.set_state(Gst.State.NULL)
-    if msg.type == Gst.MessageType.ERROR:
-        sys.exit(f"pipeline failed: {msg.parse_error()[0].message}")
-    return args.frames / elapsed
-
-
-def eager_model():
-    """torchvision's eager VGG16 with the exported model's weights."""
-    scripted = torch.jit.load(model)
-    m = torchvision.models.vgg16(weights=None)
-    m.load_state_dict(scripted.state_dict())
-    m.eval()
-    for p in m.parameters():
-        p.requires_grad_(False)
-    return m
+        f"threads={args.threads} post-messages=false {extra} ! fakesink sync=false",
+        args.frames)
 
 
 def run_reference(gradcam):
-    m = eager_model()
+    m = benchsetup.eager_model(model)
     mean = torch.tensor([0.485, 0.456, 0.406]).view(1, 3, 1, 1)
     std = torch.tensor([0.229, 0.224, 0.225]).view(1, 3, 1, 1)
     rng = np.random.default_rng(0)

@@ -51,7 +51,6 @@ ctypes.CDLL("libgcc_s.so.1", mode=ctypes.RTLD_GLOBAL)
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
-import torchvision  # noqa: E402
 
 import gi  # noqa: E402
 gi.require_version("Gst", "1.0")
@@ -124,20 +123,9 @@ class Pipeline:
         self.pipeline.set_state(Gst.State.NULL)
 
 
-def eager_model():
-    """torchvision's eager VGG16 with the exported model's weights."""
-    scripted = torch.jit.load(model)
-    m = torchvision.models.vgg16(weights=None)
-    m.load_state_dict(scripted.state_dict())
-    m.eval()
-    for p in m.parameters():
-        p.requires_grad_(False)
-    return m
-
-
 class Eager:
     def __init__(self, dtype, gradcam):
-        self.m = eager_model().to(dtype)
+        self.m = benchsetup.eager_model(model).to(dtype)
         self.dtype, self.gradcam = dtype, gradcam
         self.run(FRAMES[0])
 
@@ -162,7 +150,7 @@ def onnx_model():
     package), made once next to the TorchScript model."""
     path = os.path.splitext(model)[0] + ".onnx"
     if not os.path.exists(path) or os.path.getmtime(path) < os.path.getmtime(model):
-        torch.onnx.export(eager_model(), torch.zeros(REGIONS, 3, 224, 224), path,
+        torch.onnx.export(benchsetup.eager_model(model), torch.zeros(REGIONS, 3, 224, 224), path,
                           input_names=["x"], output_names=["logits"])
     return path
 
