@@ -32,7 +32,7 @@ def parse_args():
 
 
 args = parse_args()
-build, model = benchsetup.setup(args)
+_, model = benchsetup.setup(args)
 
 import pipeline  # noqa: E402  (loads libgcc_s before torch and OpenCV)
 import cv2  # noqa: E402

@@ -29,7 +29,7 @@ def parse_args():
 
 
 args = parse_args()
-build, model = benchsetup.setup(args)
+_, model = benchsetup.setup(args)
 
 import gi  # noqa: E402
 

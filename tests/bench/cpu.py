@@ -41,7 +41,7 @@ def parse_args():
 
 
 args = parse_args()
-build, model = benchsetup.setup(args)
+_, model = benchsetup.setup(args)
 
 import ctypes  # noqa: E402
 
